@@ -1,0 +1,348 @@
+"""Typed run configuration: dataclass defaults -> YAML file -> `key=value` overrides -> validated object.
+
+Every recipe declares its configuration as a dataclass built from the shared sections below plus its own `data`
+section. Keys are dotted paths (`train.lr=3e-5`, `model.name=gpt2`). Unknown keys and wrong types fail at start-up,
+before any model loads, with the key's name, where it came from (file and line, or the command line) and what is
+allowed. Cross-field checks live in each section's `__post_init__` and raise `ConfigError` naming the field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from llmkit.errors import ConfigError
+
+
+@dataclass
+class ModelConfig:
+    """Which network to train and how to get it.
+
+    Unknown `model.*` keys (`model.n_layer=4`) are collected into `config` and applied to the architecture's
+    config; they are checked against it when the model is built.
+    """
+
+    name: str = "minilm"
+    """A hub id (`bert-base-uncased`, `gpt2`), a local checkpoint folder, or `minilm` (the packaged, offline
+    all-MiniLM-L6-v2). With `init=scratch`, an architecture name (`gpt2`, `bert`) works too."""
+    init: Literal["pretrained", "scratch"] = "pretrained"
+    """`pretrained` loads the checkpoint's weights; `scratch` builds the same architecture with random weights."""
+    tokenizer: str | None = None
+    """Where to load the tokenizer from; defaults to `name`."""
+    revision: str | None = None
+    """Hub branch, tag or commit to load."""
+    trust_remote_code: bool = False
+    """Run modelling code shipped inside a checkpoint. Off unless you trust its author."""
+    config: dict[str, Any] = field(default_factory=dict)
+    """Architecture overrides (`model.n_layer=4` lands here as `{"n_layer": 4}`)."""
+
+    SHORTHAND: typing.ClassVar[str] = "name"  # `model=gpt2` means `model.name=gpt2`
+    EXTRA_KEYS: typing.ClassVar[str] = "config"
+
+
+@dataclass
+class TrainConfig:
+    """The training loop's settings, shared by every recipe."""
+
+    epochs: int = 1
+    """Passes over the training data (ignored when `max_steps` > 0)."""
+    max_steps: int = 0
+    """Optimizer steps to run; 0 means `epochs` decides."""
+    batch_size: int = 32
+    """Examples per forward pass summed over all processes, so results do not depend on the process count."""
+    grad_accum_steps: int = 1
+    """Forward passes per optimizer step; the effective batch is `batch_size * grad_accum_steps`."""
+    eval_batch_size: int = 64
+    """Examples per evaluation forward pass, summed over all processes."""
+    lr: float = 5e-5
+    """Peak learning rate."""
+    weight_decay: float = 0.0
+    """AdamW weight decay (never applied to biases and LayerNorm weights)."""
+    scheduler: Literal["linear", "cosine", "constant", "constant_with_warmup"] = "linear"
+    """Learning-rate schedule after warmup."""
+    warmup_ratio: float = 0.0
+    """Fraction of the steps spent warming the learning rate up from 0."""
+    max_grad_norm: float = 1.0
+    """Clip the gradient norm to this value; 0 turns clipping off."""
+    mixed_precision: Literal["auto", "no", "fp16", "bf16"] = "auto"
+    """`auto` picks bf16 on GPUs that support it, fp16 on other GPUs, and fp32 (`no`) on CPUs, where bf16 is
+    hundreds of times slower."""
+    group_by_length: bool = True
+    """Batch examples of similar length together so little compute goes to padding."""
+    eval_every: int = 0
+    """Evaluate every N optimizer steps; 0 evaluates at the end of each epoch."""
+    save_every: int = 0
+    """Checkpoint every N optimizer steps; 0 checkpoints at the end of each epoch."""
+    keep_last: int = 2
+    """Checkpoints to keep besides the best one."""
+    metric_for_best: str | None = None
+    """Evaluation metric that picks the best checkpoint; the recipe's default when unset."""
+    log_every: int = 10
+    """Write a training log line every N optimizer steps."""
+    num_workers: int = 0
+    """DataLoader worker processes."""
+
+    def __post_init__(self) -> None:
+        positive = ("batch_size", "grad_accum_steps", "eval_batch_size", "log_every", "keep_last")
+        for name in positive:
+            if getattr(self, name) < 1:
+                raise ConfigError(f"'{name}' must be at least 1, got {getattr(self, name)}")
+        for name in ("epochs", "max_steps", "eval_every", "save_every", "num_workers"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"'{name}' must be 0 or more, got {getattr(self, name)}")
+        if self.epochs == 0 and self.max_steps == 0:
+            raise ConfigError("'epochs' and 'max_steps' are both 0: set one of them to a positive number")
+        if self.lr <= 0:
+            raise ConfigError(f"'lr' must be positive, got {self.lr}")
+        if not 0 <= self.warmup_ratio < 1:
+            raise ConfigError(f"'warmup_ratio' must be in [0, 1), got {self.warmup_ratio}")
+        if self.weight_decay < 0 or self.max_grad_norm < 0:
+            raise ConfigError("'weight_decay' and 'max_grad_norm' must be 0 or more")
+
+
+@dataclass
+class RunConfig:
+    """Settings every recipe has; a recipe's `Config` adds its `data` section (and may change defaults)."""
+
+    output_dir: str = "runs/default"
+    """Where the model, logs, metrics, plots and checkpoints go."""
+    overwrite_output_dir: bool = False
+    """Allow replacing a finished run in `output_dir` (otherwise llmkit refuses, so nothing is lost)."""
+    seed: int = 42
+    """Seeds Python, NumPy and torch, and the data order."""
+    resume_from_checkpoint: str | None = None
+    """`latest` or a checkpoint folder: continue exactly where that run stopped."""
+    model: ModelConfig = field(default_factory=ModelConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Loading
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One `key = value` with where it came from, for error messages."""
+
+    key: str
+    value: Any
+    origin: str
+
+
+def load_config(cls: type, config_file: str | Path | None = None, overrides: typing.Sequence[str] = ()) -> Any:
+    """Build a validated config: `cls` defaults, then the YAML file, then `key=value` overrides.
+
+    Args:
+        cls: The recipe's config dataclass.
+        config_file: Optional YAML file of nested mappings.
+        overrides: `dotted.key=value` strings; values are parsed as YAML scalars (`true`, `3`, `[a, b]`).
+
+    Raises:
+        ConfigError: On unknown keys, wrong types, impossible values, or unreadable files.
+    """
+    settings = read_yaml(Path(config_file)) if config_file else []
+    settings += [parse_override(text) for text in overrides]
+    tree = to_tree(cls())
+    for setting in settings:
+        assign(cls, tree, setting)
+    return build(cls, tree, prefix="")
+
+
+def parse_override(text: str) -> Setting:
+    """Parse one command-line `key=value`."""
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise ConfigError(f"command line: '{text}' is not of the form key=value (for example train.lr=3e-5)")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError:
+        value = raw
+    return Setting(key.strip(), value, "command line")
+
+
+def read_yaml(path: Path) -> list[Setting]:
+    """Flatten a YAML file into dotted settings, each tagged with `file:line`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"config file {path} cannot be read: {error}") from None
+    try:
+        values = yaml.safe_load(text)
+        nodes = yaml.compose(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise ConfigError(f"{where}: invalid YAML: {getattr(error, 'problem', error)}") from None
+    if values is None:
+        return []
+    if not isinstance(values, dict):
+        raise ConfigError(f"{path}: the top level must be a mapping of keys to values")
+    settings: list[Setting] = []
+    _flatten(values, nodes, "", path, settings)
+    return settings
+
+
+def _flatten(values: dict, node: yaml.MappingNode, prefix: str, path: Path, out: list[Setting]) -> None:
+    lines = {key_node.value: key_node.start_mark.line + 1 for key_node, _ in node.value}
+    value_nodes = {key_node.value: value_node for key_node, value_node in node.value}
+    for key, value in values.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            _flatten(value, value_nodes[str(key)], f"{dotted}.", path, out)
+        else:
+            out.append(Setting(dotted, value, f"{path}:{lines.get(str(key), '?')}"))
+
+
+def to_tree(config: Any) -> dict[str, Any]:
+    """A dataclass instance as nested dicts of field values (one level per nested dataclass)."""
+    tree = {}
+    for f in dataclasses.fields(config):
+        value = getattr(config, f.name)
+        tree[f.name] = to_tree(value) if dataclasses.is_dataclass(value) else value
+    return tree
+
+
+def assign(cls: type, tree: dict[str, Any], setting: Setting) -> None:
+    """Apply one setting to the tree, checking the key exists and coercing the value to the field's type."""
+    parts = setting.key.split(".")
+    section_cls, section, walked = cls, tree, []
+    for position, part in enumerate(parts):
+        hints = typing.get_type_hints(section_cls)
+        names = [f.name for f in dataclasses.fields(section_cls)]
+        rest = parts[position + 1 :]
+        if part not in names:
+            extra = getattr(section_cls, "EXTRA_KEYS", None)
+            if extra:
+                section[extra] = {**section[extra], ".".join(parts[position:]): setting.value}
+                return
+            raise ConfigError(_unknown_key_message(setting, walked, part, names))
+        walked.append(part)
+        kind = hints[part]
+        if dataclasses.is_dataclass(kind):
+            if rest:
+                section_cls, section = kind, section[part]
+                continue
+            shorthand = getattr(kind, "SHORTHAND", None)
+            if shorthand and not isinstance(setting.value, dict):
+                section[part][shorthand] = coerce(setting.value, typing.get_type_hints(kind)[shorthand], setting)
+                return
+            raise ConfigError(f"{setting.origin}: '{setting.key}' is a section; set its keys, e.g. {part}.KEY=VALUE")
+        if rest:
+            if _is_dict(kind):
+                section[part] = {**(section[part] or {}), ".".join(rest): setting.value}
+                return
+            raise ConfigError(f"{setting.origin}: '{'.'.join(walked)}' has no sub-keys (got '{setting.key}')")
+        section[part] = coerce(setting.value, kind, setting)
+        return
+
+
+def _unknown_key_message(setting: Setting, walked: list[str], part: str, names: list[str]) -> str:
+    where = ".".join(walked)
+    close = difflib.get_close_matches(part, names, n=1)
+    hint = f" Did you mean '{'.'.join([*walked, close[0]])}'?" if close else ""
+    known = ", ".join(names)
+    scope = f"section '{where}'" if where else "the top level"
+    return f"{setting.origin}: unknown key '{setting.key}'.{hint} Keys in {scope}: {known}"
+
+
+def _is_dict(kind: Any) -> bool:
+    return kind is dict or typing.get_origin(kind) is dict
+
+
+def coerce(value: Any, kind: Any, setting: Setting) -> Any:
+    """Convert `value` to the annotated type `kind`, or raise a `ConfigError` naming the key."""
+    origin = typing.get_origin(kind)
+    args = typing.get_args(kind)
+    if origin in (typing.Union, types.UnionType):
+        is_null = value is None or (isinstance(value, str) and value.lower() in ("none", "null"))
+        if is_null and type(None) in args:
+            return None
+        errors = []
+        for option in (a for a in args if a is not type(None)):
+            try:
+                return coerce(value, option, setting)
+            except ConfigError as error:
+                errors.append(error)
+        raise errors[0]
+    if origin is Literal:
+        if value in args:
+            return value
+        allowed = ", ".join(str(a) for a in args)
+        raise ConfigError(f"{setting.origin}: '{setting.key}' must be one of: {allowed} (got {value!r})")
+    if origin is list:
+        if isinstance(value, str):
+            value = [item.strip() for item in value.split(",") if item.strip()]
+        if not isinstance(value, list):
+            raise _type_error(setting, "a list", value)
+        return [coerce(item, args[0], setting) for item in value] if args else value
+    if _is_dict(kind):
+        if not isinstance(value, dict):
+            raise _type_error(setting, "a mapping", value)
+        return value
+    if kind is Any:
+        return value
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false", "yes", "no", "1", "0"):
+            return value.lower() in ("true", "yes", "1")
+        raise _type_error(setting, "true or false", value)
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise _type_error(setting, "an integer", value)
+        try:
+            return int(value)
+        except ValueError:
+            raise _type_error(setting, "an integer", value) from None
+    if kind is float:
+        if isinstance(value, bool):
+            raise _type_error(setting, "a number", value)
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise _type_error(setting, "a number", value) from None
+    if kind is str:
+        if isinstance(value, dict | list):
+            raise _type_error(setting, "a string", value)
+        return str(value)
+    raise ConfigError(f"{setting.origin}: '{setting.key}' has an unsupported type {kind}")
+
+
+def _type_error(setting: Setting, expected: str, value: Any) -> ConfigError:
+    return ConfigError(f"{setting.origin}: '{setting.key}' must be {expected} (got {value!r})")
+
+
+def build(cls: type, tree: dict[str, Any], prefix: str) -> Any:
+    """Instantiate `cls` from the tree so every section's `__post_init__` checks the final values."""
+    hints = typing.get_type_hints(cls)
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        kind = hints[f.name]
+        value = tree[f.name]
+        kwargs[f.name] = build(kind, value, f"{prefix}{f.name}.") if dataclasses.is_dataclass(kind) else value
+    try:
+        return cls(**kwargs)
+    except ConfigError as error:
+        # Section checks name their own field; say which section it lives in.
+        message = str(error)
+        raise ConfigError(f"config: {message.replace(chr(39), chr(39) + prefix, 1)}") from None
+
+
+def to_dict(config: Any) -> dict[str, Any]:
+    """The resolved configuration as plain nested dicts (for YAML dumps and model cards)."""
+    return dataclasses.asdict(config)
+
+
+def save_config(config: Any, path: Path, recipe: str) -> None:
+    """Write the resolved configuration, so a run can be repeated and its outputs interpreted."""
+    document = {"recipe": recipe, **to_dict(config)}
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")

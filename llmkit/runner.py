@@ -1,0 +1,458 @@
+"""The one training loop: every recipe runs through `train`, on a CPU, one GPU, several GPUs or several machines.
+
+A recipe builds a `Task` (model, tokenizer, datasets, collator, metrics); the runner owns everything else:
+accelerate set-up, length-grouped batching, gradient accumulation and clipping, the learning-rate schedule, mixed
+precision, periodic evaluation, atomic checkpoints with exact resume, the best/last-N checkpoint policy, progress,
+TensorBoard and JSONL logs, the training-curve plot and the final Hugging Face model folder.
+
+Batch sizes are global (summed over processes) and each batch is split across processes
+(`split_batches=True`), so one process and N processes see the same batches and take the same optimizer steps.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+from accelerate import Accelerator, DataLoaderConfiguration
+from accelerate.utils import set_seed
+from torch.utils.data import DataLoader
+from tqdm.auto import tqdm
+from transformers import get_scheduler
+
+from llmkit.config import RunConfig, save_config, to_dict
+from llmkit.data import LengthGroupedSampler
+from llmkit.errors import UserError
+from llmkit.plotting import plot_training_curves
+
+logger = logging.getLogger("llmkit")
+
+STATE_FILE = "llmkit_state.json"  # written last: a checkpoint without it is incomplete
+RUN_CONFIG = "run_config.yaml"
+METRICS_FILE = "metrics.json"
+LOG_FILE = "train_log.jsonl"
+
+
+Batch = dict[str, torch.Tensor]
+
+
+@dataclass
+class Task:
+    """What a recipe hands the runner.
+
+    Attributes:
+        model: The network; its forward returns an output with `.loss` when the batch has labels.
+        tokenizer: Saved next to the model so the output folder is self-contained.
+        train_dataset: Tokenized training examples (a `datasets.Dataset` or any indexable dataset).
+        eval_dataset: Tokenized validation examples, or None.
+        collate_fn: Turns a list of examples into a padded batch of tensors.
+        lengths: Token count of each training example, for length-grouped batching (None disables it).
+        eval_lengths: The same for the validation examples (None keeps their order).
+        eval_step: Picks what to keep from one evaluation batch (e.g. predictions and labels); the runner gathers
+            it across processes, dropping the duplicates that pad the last batch.
+        compute_metrics: Turns the gathered evaluation outputs into named metrics.
+        metric_for_best: The metric that picks the best checkpoint.
+        greater_is_better: Whether a larger `metric_for_best` is better.
+    """
+
+    model: torch.nn.Module
+    tokenizer: Any
+    train_dataset: Any
+    collate_fn: Callable[[list[dict[str, Any]]], Batch]
+    eval_dataset: Any = None
+    lengths: Sequence[int] | None = None
+    eval_lengths: Sequence[int] | None = None
+    eval_step: Callable[[torch.nn.Module, Batch, Any], dict[str, torch.Tensor]] | None = None
+    compute_metrics: Callable[[dict[str, torch.Tensor]], dict[str, float]] | None = None
+    metric_for_best: str = "loss"
+    greater_is_better: bool = False
+
+
+@dataclass
+class TrainState:
+    """Where training stands; saved with every checkpoint so a resumed run continues exactly."""
+
+    step: int = 0
+    epoch: int = 0
+    batches_in_epoch: int = 0
+    best_metric: float | None = None
+    best_checkpoint: str | None = None
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+
+def pick_precision(choice: str) -> str:
+    """Resolve `auto`: bf16 or fp16 on GPUs, full precision on CPUs (where bf16 is far slower)."""
+    if choice != "auto":
+        return choice
+    if torch.cuda.is_available():
+        return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
+    return "no"
+
+
+def prepare_output_dir(config: RunConfig) -> Path:
+    """Refuse to overwrite a finished run unless asked to; never touch it when resuming."""
+    output = Path(config.output_dir)
+    if output.exists() and not output.is_dir():
+        raise UserError(f"output_dir: {output} exists and is not a folder. Fix: choose another output_dir.")
+    previous = output / RUN_CONFIG
+    if previous.exists() and not config.resume_from_checkpoint and not config.overwrite_output_dir:
+        raise UserError(
+            f"output_dir: {output} already holds a run. Fix: choose another output_dir, continue it with "
+            "resume_from_checkpoint=latest, or replace it with overwrite_output_dir=true."
+        )
+    return output
+
+
+def find_checkpoint(output: Path, request: str) -> Path | None:
+    """The checkpoint `resume_from_checkpoint` names: `latest` complete one in the run, or a folder."""
+    if request == "latest":
+        complete = [c for c in list_checkpoints(output) if (c / STATE_FILE).exists()]
+        incomplete = [c for c in (output / "checkpoints").glob("step-*") if not (c / STATE_FILE).exists()]
+        for partial in incomplete:
+            logger.warning("skipping incomplete checkpoint %s", partial)
+        return complete[-1] if complete else None
+    path = Path(request)
+    if not (path / STATE_FILE).exists():
+        raise UserError(
+            f"resume_from_checkpoint: {path} is not a complete llmkit checkpoint (no {STATE_FILE}). "
+            f"Fix: pass latest or a folder under {output / 'checkpoints'}."
+        )
+    return path
+
+
+def list_checkpoints(output: Path) -> list[Path]:
+    """Finished checkpoints of a run, oldest first."""
+    folders = [p for p in (output / "checkpoints").glob("step-*") if p.is_dir() and p.suffix != ".tmp"]
+    return sorted(folders, key=lambda p: int(p.name.split("-")[1]))
+
+
+def build_optimizer(model: torch.nn.Module, lr: float, weight_decay: float) -> torch.optim.Optimizer:
+    """AdamW with no decay on biases and normalisation weights; the fused kernel where torch has one."""
+    decay, no_decay = [], []
+    for name, parameter in model.named_parameters():
+        if not parameter.requires_grad:
+            continue
+        is_norm = "norm" in name.lower() or parameter.ndim < 2
+        (no_decay if is_norm else decay).append(parameter)
+    groups = [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+    try:
+        return torch.optim.AdamW(groups, lr=lr, fused=True)
+    except (RuntimeError, TypeError):
+        return torch.optim.AdamW(groups, lr=lr)
+
+
+def count_tokens(batch: Batch) -> int:
+    """Real (non-padding) tokens in a batch."""
+    if "attention_mask" in batch:
+        return int(batch["attention_mask"].sum())
+    return int(batch["input_ids"].numel())
+
+
+class Runner:
+    """Trains one `Task` under one `RunConfig`. Use `train()`; the class only keeps the loop's state together."""
+
+    def __init__(self, recipe: str, config: RunConfig, build_task: Callable[[Any, Accelerator], Task]) -> None:
+        self.recipe = recipe
+        self.config = config
+        self.output = prepare_output_dir(config)
+        train = config.train
+        self.accelerator = Accelerator(
+            mixed_precision=pick_precision(train.mixed_precision),
+            gradient_accumulation_steps=train.grad_accum_steps,
+            dataloader_config=DataLoaderConfiguration(split_batches=True),
+            log_with="tensorboard",
+            project_dir=str(self.output),
+        )
+        processes = self.accelerator.num_processes
+        for key in ("batch_size", "eval_batch_size"):
+            if getattr(train, key) % processes:
+                raise UserError(
+                    f"config: 'train.{key}'={getattr(train, key)} cannot be split evenly over {processes} "
+                    f"processes. Fix: make it a multiple of {processes}."
+                )
+        set_seed(config.seed)
+        self.task = build_task(config, self.accelerator)
+        self.state = TrainState()
+
+    # ----------------------------------------------------------------------------------------------------------
+    def train(self) -> dict[str, Any]:
+        """Run the whole loop and write the output folder; returns the contents of `metrics.json`."""
+        acc, cfg, task = self.accelerator, self.config.train, self.task
+        self._start_output()
+        train_dl = self._dataloader(task.train_dataset, task.lengths, cfg.batch_size, shuffle=True)
+        eval_dl = (
+            self._dataloader(task.eval_dataset, task.eval_lengths, cfg.eval_batch_size, shuffle=False)
+            if task.eval_dataset is not None
+            else None
+        )
+        steps_per_epoch = math.ceil(len(train_dl) / cfg.grad_accum_steps)
+        max_steps = cfg.max_steps or cfg.epochs * steps_per_epoch
+        epochs = math.ceil(max_steps / steps_per_epoch)
+        optimizer = build_optimizer(task.model, cfg.lr, cfg.weight_decay)
+        scheduler = get_scheduler(
+            cfg.scheduler,
+            optimizer,
+            num_warmup_steps=int(cfg.warmup_ratio * max_steps),
+            num_training_steps=max_steps,
+        )
+        model, optimizer, train_dl, scheduler = acc.prepare(task.model, optimizer, train_dl, scheduler)
+        self.model = model
+        if eval_dl is not None:
+            eval_dl = acc.prepare(eval_dl)
+        self._resume()
+        trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+        logger.info(
+            "%s: %d training examples, %d steps (%d per epoch), %s trainable parameters, %d process(es), %s",
+            self.recipe,
+            len(task.train_dataset),
+            max_steps,
+            steps_per_epoch,
+            f"{trainable:,}",
+            acc.num_processes,
+            f"mixed precision {acc.mixed_precision}",
+        )
+
+        progress = tqdm(
+            total=max_steps,
+            initial=self.state.step,
+            disable=not acc.is_main_process,
+            desc="train",
+            unit="step",
+        )
+        window_loss, window_tokens, window_batches = torch.zeros((), device=acc.device), 0, 0
+        train_seconds, real_tokens, window_start = 0.0, 0, time.perf_counter()
+        last_eval: dict[str, float] = {}
+        evaluated_at = -1
+        model.train()
+        while self.state.step < max_steps and self.state.epoch < epochs:
+            train_dl.set_epoch(self.state.epoch)
+            skip = self.state.batches_in_epoch
+            batches = acc.skip_first_batches(train_dl, skip) if skip else train_dl
+            for batch in batches:
+                with acc.accumulate(model):
+                    loss = model(**batch).loss
+                    acc.backward(loss)
+                    if acc.sync_gradients and cfg.max_grad_norm > 0:
+                        acc.clip_grad_norm_(model.parameters(), cfg.max_grad_norm)
+                    optimizer.step()
+                    scheduler.step()
+                    optimizer.zero_grad(set_to_none=True)
+                self.state.batches_in_epoch += 1
+                window_loss += loss.detach()
+                window_batches += 1
+                window_tokens += count_tokens(batch)
+                if not acc.sync_gradients:
+                    continue
+                self.state.step += 1
+                progress.update(1)
+                step = self.state.step
+                if step % cfg.log_every == 0 or step == max_steps:
+                    elapsed = time.perf_counter() - window_start
+                    tokens = int(acc.reduce(torch.tensor(window_tokens, device=acc.device), "sum"))
+                    mean_loss = float(acc.reduce(window_loss / window_batches, "mean"))
+                    train_seconds += elapsed
+                    real_tokens += tokens
+                    record = {
+                        "step": step,
+                        "epoch": self.state.epoch,
+                        "loss": mean_loss,
+                        "lr": scheduler.get_last_lr()[0],
+                        "tokens_per_s": tokens / elapsed,
+                    }
+                    self._log("train", record)
+                    progress.set_postfix(loss=f"{mean_loss:.4f}", tok_s=f"{tokens / elapsed:,.0f}")
+                    window_loss.zero_()
+                    window_tokens = window_batches = 0
+                    window_start = time.perf_counter()
+                epoch_done = self.state.batches_in_epoch == len(train_dl)
+                end = step == max_steps
+                pause = time.perf_counter()
+                if eval_dl is not None and (
+                    (cfg.eval_every and step % cfg.eval_every == 0) or (not cfg.eval_every and epoch_done) or end
+                ):
+                    last_eval = self.evaluate(eval_dl)
+                    evaluated_at = step
+                    model.train()
+                if epoch_done:
+                    self.state.epoch += 1
+                    self.state.batches_in_epoch = 0
+                if (cfg.save_every and step % cfg.save_every == 0) or (not cfg.save_every and epoch_done) or end:
+                    self._save_checkpoint(last_eval if evaluated_at == step else {})
+                window_start += time.perf_counter() - pause
+                if end:
+                    break
+        progress.close()
+        summary = {
+            "steps": self.state.step,
+            "epochs": self.state.step / steps_per_epoch,
+            "train_seconds": train_seconds,
+            "real_tokens": real_tokens,
+            "real_tokens_per_s": real_tokens / train_seconds if train_seconds else 0.0,
+        }
+        return self._finish(summary, last_eval)
+
+    # ----------------------------------------------------------------------------------------------------------
+    def evaluate(self, eval_dl: DataLoader) -> dict[str, float]:
+        """Run the validation set once; metrics are computed on exactly its examples, on every process."""
+        acc, task, model = self.accelerator, self.task, self.model
+        model.eval()
+        kept: dict[str, list[torch.Tensor]] = {}
+        for batch in eval_dl:
+            with torch.no_grad():
+                outputs = model(**batch)
+            size = next(iter(batch.values())).shape[0]
+            values = {"loss": outputs.loss.detach().float().expand(size)}
+            if task.eval_step is not None:
+                values.update(task.eval_step(acc.unwrap_model(model), batch, outputs))
+            if acc.num_processes > 1:
+                values = acc.pad_across_processes(values, dim=1) if _has_2d(values) else values
+            for key, value in acc.gather_for_metrics(values).items():
+                kept.setdefault(key, []).append(value.cpu())
+        gathered = {key: _concat(parts) for key, parts in kept.items()}
+        metrics = {"loss": float(gathered["loss"].mean())}
+        if task.compute_metrics is not None:
+            metrics.update(task.compute_metrics(gathered))
+        self._log("eval", {"step": self.state.step, **metrics})
+        logger.info("eval at step %d: %s", self.state.step, ", ".join(f"{k}={v:.4f}" for k, v in metrics.items()))
+        return metrics
+
+    # ----------------------------------------------------------------------------------------------------------
+    def _dataloader(self, dataset: Any, lengths: Sequence[int] | None, batch_size: int, shuffle: bool) -> DataLoader:
+        sampler = LengthGroupedSampler(
+            lengths if lengths is not None else [0] * len(dataset),
+            batch_size,
+            seed=self.config.seed,
+            shuffle=shuffle,
+            group_by_length=self.config.train.group_by_length and lengths is not None,
+        )
+        return DataLoader(
+            dataset,
+            batch_size=batch_size,
+            sampler=sampler,
+            collate_fn=self.task.collate_fn,
+            num_workers=self.config.train.num_workers,
+            # A private generator keeps DataLoader start-up from drawing on the global RNG, which would shift
+            # dropout masks after a resume.
+            generator=torch.Generator().manual_seed(self.config.seed),
+        )
+
+    def _start_output(self) -> None:
+        acc = self.accelerator
+        if acc.is_main_process:
+            self.output.mkdir(parents=True, exist_ok=True)
+            if self.config.overwrite_output_dir and not self.config.resume_from_checkpoint:
+                shutil.rmtree(self.output / "checkpoints", ignore_errors=True)
+                (self.output / LOG_FILE).unlink(missing_ok=True)
+            save_config(self.config, self.output / RUN_CONFIG, self.recipe)
+        acc.wait_for_everyone()
+        acc.init_trackers("tensorboard", config=_flat_hparams(to_dict(self.config)))
+
+    def _resume(self) -> None:
+        request = self.config.resume_from_checkpoint
+        if not request:
+            return
+        checkpoint = find_checkpoint(self.output, request)
+        if checkpoint is None:
+            logger.info("resume_from_checkpoint=latest: no checkpoint in %s yet, starting fresh", self.output)
+            return
+        try:
+            self.accelerator.load_state(str(checkpoint))
+        except Exception as error:  # torch and safetensors raise many types for a damaged file
+            raise UserError(f"resume_from_checkpoint: cannot load {checkpoint}: {error}") from None
+        saved = json.loads((checkpoint / STATE_FILE).read_text())
+        self.state = TrainState(**saved)
+        if self.accelerator.is_main_process:
+            # Lines logged after this checkpoint belong to the abandoned attempt: start the log over from it.
+            lines = [json.dumps(record) for record in self.state.history]
+            (self.output / LOG_FILE).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        logger.info("resumed from %s at step %d", checkpoint, self.state.step)
+
+    def _save_checkpoint(self, metrics: dict[str, float]) -> None:
+        """Write `checkpoints/step-N` atomically, then keep the best and the last `keep_last`."""
+        acc, task = self.accelerator, self.task
+        folder = self.output / "checkpoints" / f"step-{self.state.step:07d}"
+        partial = folder.with_suffix(".tmp")
+        if acc.is_main_process:
+            shutil.rmtree(partial, ignore_errors=True)
+        acc.wait_for_everyone()
+        value = metrics.get(task.metric_for_best)
+        best = self.state.best_metric
+        if value is not None and (best is None or (value > best if task.greater_is_better else value < best)):
+            self.state.best_metric, self.state.best_checkpoint = value, str(folder)
+        acc.save_state(str(partial))
+        if acc.is_main_process:
+            (partial / STATE_FILE).write_text(json.dumps(vars(self.state), indent=1))
+            shutil.rmtree(folder, ignore_errors=True)
+            os.replace(partial, folder)
+            keep = set(list_checkpoints(self.output)[-self.config.train.keep_last :])
+            for old in list_checkpoints(self.output):
+                if old not in keep and str(old) != self.state.best_checkpoint:
+                    shutil.rmtree(old)
+        acc.wait_for_everyone()
+
+    def _log(self, kind: str, record: dict[str, Any]) -> None:
+        acc = self.accelerator
+        self.state.history.append({"kind": kind, **record})
+        acc.log({f"{kind}/{k}": v for k, v in record.items() if k != "step"}, step=record["step"])
+        if acc.is_main_process:
+            with (self.output / LOG_FILE).open("a", encoding="utf-8") as log:
+                log.write(json.dumps({"kind": kind, **record}) + "\n")
+
+    def _finish(self, summary: dict[str, Any], last_eval: dict[str, float]) -> dict[str, Any]:
+        acc, task = self.accelerator, self.task
+        acc.wait_for_everyone()
+        metrics = {
+            "recipe": self.recipe,
+            "eval": last_eval,
+            "train": summary,
+            "best": {
+                "metric": task.metric_for_best,
+                "value": self.state.best_metric,
+                "checkpoint": self.state.best_checkpoint,
+            },
+        }
+        model = acc.unwrap_model(self.model)
+        if acc.is_main_process:
+            model.save_pretrained(self.output, safe_serialization=True)
+            task.tokenizer.save_pretrained(self.output)
+            (self.output / METRICS_FILE).write_text(json.dumps(metrics, indent=2))
+            plot_training_curves(self.state.history, self.output / "training_curves.png")
+        acc.end_training()
+        return metrics
+
+
+def _has_2d(values: dict[str, torch.Tensor]) -> bool:
+    return any(v.ndim >= 2 for v in values.values())
+
+
+def _concat(parts: list[torch.Tensor]) -> torch.Tensor:
+    """Concatenate per-batch tensors, right-padding any sequence dimension to the longest batch."""
+    if parts[0].ndim >= 2:
+        width = max(p.shape[1] for p in parts)
+        parts = [torch.nn.functional.pad(p, (0, width - p.shape[1])) if p.shape[1] < width else p for p in parts]
+    return torch.cat(parts)
+
+
+def _flat_hparams(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """TensorBoard hparams take scalars only."""
+    flat: dict[str, Any] = {}
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            flat.update(_flat_hparams(value, f"{prefix}{key}."))
+        elif isinstance(value, int | float | str | bool):
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def train(recipe: str, config: RunConfig, build_task: Callable[[Any, Accelerator], Task]) -> dict[str, Any]:
+    """Train `build_task(config, accelerator)` and write the output folder; returns the final metrics."""
+    return Runner(recipe, config, build_task).train()

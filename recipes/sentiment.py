@@ -1,0 +1,175 @@
+"""Sentiment (text) classification: fine-tune a BERT-style encoder or GPT-2 to label text.
+
+Run it:
+    make finetune RECIPE=sentiment
+    llmkit train sentiment --config recipes/configs/sentiment/default.yaml train.epochs=2
+    llmkit train sentiment model.name=gpt2 data.train=reviews.jsonl data.text_column=review
+    ACCELERATE_USE_CPU=1 accelerate launch --multi_gpu --num_processes 2 -m llmkit train sentiment
+
+What it does:
+    - any `AutoModelForSequenceClassification` checkpoint: the packaged MiniLM (offline) by default, any hub id or
+      local folder; GPT-2 gets its missing pad token set up automatically
+    - data from local csv/tsv/json/jsonl/parquet files or a hub dataset, with configurable text and label columns
+    - string labels are mapped to ids and the mapping is saved in the model config (`id2label`), so
+      `pipeline("text-classification", model=OUTPUT_DIR)` prints label names
+    - accuracy and macro-F1, computed through the evaluate modules llmkit ships
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import datasets
+import torch
+from transformers import AutoModelForSequenceClassification, DataCollatorWithPadding
+
+from llmkit import metrics
+from llmkit.config import ModelConfig, RunConfig
+from llmkit.data import load_split, require_columns, row_location
+from llmkit.errors import ConfigError, UserError
+from llmkit.models import ensure_pad_token, load_config, load_model, load_tokenizer
+from llmkit.runner import Task
+
+
+@dataclass
+class DataConfig:
+    """Where the labelled text comes from and how to read it."""
+
+    train: str = "data/sentiment/train.csv"
+    """Training data: a csv/tsv/json/jsonl/parquet file, or a hub dataset id."""
+    validation: str | None = "data/sentiment/validation.csv"
+    """Validation data (a file or hub dataset id), or null to train without evaluation."""
+    dataset_config: str | None = None
+    """The hub dataset's configuration name (e.g. `sst2` for `glue`)."""
+    train_split: str = "train"
+    """Split of a hub dataset used for training."""
+    validation_split: str = "validation"
+    """Split of a hub dataset used for validation."""
+    text_column: str = "text"
+    """Column holding the text."""
+    label_column: str = "label"
+    """Column holding the label (a string, or an integer id)."""
+    labels: list[str] | None = None
+    """The label names in id order. Unset: the sorted distinct labels of the training data."""
+    max_length: int = 128
+    """Longer texts are truncated to this many tokens."""
+    max_train_examples: int | None = None
+    """Train on a random subset of this size (seeded), e.g. for quick experiments."""
+
+    def __post_init__(self) -> None:
+        if self.max_length < 2:
+            raise ConfigError(f"'max_length' must be at least 2, got {self.max_length}")
+        if self.labels is not None and len(set(self.labels)) < 2:
+            raise ConfigError(f"'labels' needs at least two distinct names, got {self.labels}")
+        if self.max_train_examples is not None and self.max_train_examples < 1:
+            raise ConfigError(f"'max_train_examples' must be at least 1, got {self.max_train_examples}")
+
+
+@dataclass
+class Config(RunConfig):
+    """Sentiment classification run."""
+
+    output_dir: str = "runs/sentiment"
+    model: ModelConfig = field(default_factory=ModelConfig)
+    data: DataConfig = field(default_factory=DataConfig)
+
+
+def build(config: Config, accelerator: Any) -> Task:
+    """Load and check the data, tokenizer and model; return the task the runner trains."""
+    data = config.data
+    tokenizer = load_tokenizer(config.model)
+    with accelerator.main_process_first():
+        raw_train = _load(data.train, data.train_split, "data.train", data)
+        names = data.labels or _label_names(raw_train, data.label_column)
+        train = _tokenize(raw_train, data.train, "data.train", tokenizer, names, data)
+        if data.max_train_examples and data.max_train_examples < len(train):
+            train = train.shuffle(seed=config.seed).select(range(data.max_train_examples))
+        validation = None
+        if data.validation:
+            raw_validation = _load(data.validation, data.validation_split, "data.validation", data)
+            validation = _tokenize(raw_validation, data.validation, "data.validation", tokenizer, names, data)
+
+    model_config = load_config(
+        config.model,
+        num_labels=len(names),
+        id2label=dict(enumerate(names)),
+        label2id={name: i for i, name in enumerate(names)},
+    )
+    ensure_pad_token(tokenizer, model_config)
+    model = load_model(AutoModelForSequenceClassification, config.model, model_config)
+    accuracy, f1 = metrics.load("accuracy"), metrics.load("f1")
+
+    def compute_metrics(outputs: dict[str, torch.Tensor]) -> dict[str, float]:
+        inputs = {"predictions": outputs["predictions"], "references": outputs["references"]}
+        return {**accuracy.compute(**inputs), **f1.compute(**inputs)}
+
+    return Task(
+        model=model,
+        tokenizer=tokenizer,
+        train_dataset=train,
+        eval_dataset=validation,
+        collate_fn=DataCollatorWithPadding(
+            tokenizer, pad_to_multiple_of=8 if accelerator.device.type == "cuda" else None
+        ),
+        lengths=list(train["length"]),
+        eval_lengths=list(validation["length"]) if validation is not None else None,
+        eval_step=lambda model, batch, outputs: {
+            "predictions": outputs.logits.argmax(-1),
+            "references": batch["labels"],
+        },
+        compute_metrics=compute_metrics,
+        metric_for_best=config.train.metric_for_best or "accuracy",
+        greater_is_better=(config.train.metric_for_best or "accuracy") != "loss",
+    )
+
+
+def _load(source: str, split: str, key: str, data: DataConfig) -> datasets.Dataset:
+    dataset = load_split(source, split=split, config_name=data.dataset_config, key=key)
+    require_columns(dataset, {"data.text_column": data.text_column, "data.label_column": data.label_column}, source)
+    return dataset
+
+
+def _label_names(train: datasets.Dataset, column: str) -> list[str]:
+    values = {v for v in train[column] if v is not None}
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return [str(v) for v in range(max(values) + 1)]
+    return sorted(str(v) for v in values)
+
+
+def _label_ids(dataset: datasets.Dataset, source: str, key: str, names: list[str], data: DataConfig) -> list[int]:
+    """Map each row's label to its id, failing on the first label outside `names` with its file and line."""
+    index = {name: i for i, name in enumerate(names)}
+    ids = []
+    for row, value in enumerate(dataset[data.label_column]):
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(names):
+            ids.append(value)
+        elif value is not None and str(value) in index:
+            ids.append(index[str(value)])
+        else:
+            where = row_location(row, key, source)
+            raise UserError(
+                f"{where}: label {value!r} is not one of the labels {names}. Fix: correct the row, or declare "
+                "the full label set with data.labels=[...]."
+            )
+    return ids
+
+
+def _tokenize(
+    dataset: datasets.Dataset, source: str, key: str, tokenizer: Any, names: list[str], data: DataConfig
+) -> datasets.Dataset:
+    """Check every row's text and label, then tokenize (no padding: the collator pads each batch)."""
+    texts = list(dataset[data.text_column])
+    for row, text in enumerate(texts):
+        if not isinstance(text, str) or not text.strip():
+            where = row_location(row, key, source)
+            raise UserError(
+                f"{where}: column '{data.text_column}' must hold non-empty text, got {text!r}. "
+                "Fix: correct or remove the row, or point data.text_column at the text column."
+            )
+    labels = _label_ids(dataset, source, key, names, data)
+    encoded = tokenizer(texts, truncation=True, max_length=data.max_length)
+    columns = {name: encoded[name] for name in encoded}
+    columns["labels"] = labels
+    columns["length"] = [len(ids) for ids in encoded["input_ids"]]
+    return datasets.Dataset.from_dict(columns)

@@ -1,0 +1,25 @@
+"""Test set-up: offline, quiet, deterministic, and small."""
+
+import os
+
+# Tests never reach a hub: fail fast instead of waiting on network time-outs.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("TQDM_DISABLE", "1")
+
+import pytest
+from helpers import make_tiny_bert, make_tiny_gpt2
+
+
+@pytest.fixture(scope="session")
+def tiny_bert(tmp_path_factory):
+    """A 2-layer, hidden-32 BERT with a WordPiece tokenizer trained on the bundled sentiment text."""
+    return make_tiny_bert(tmp_path_factory.mktemp("tiny-bert"))
+
+
+@pytest.fixture(scope="session")
+def tiny_gpt2(tmp_path_factory):
+    """A 2-layer, hidden-32 GPT-2 with a byte-level BPE tokenizer (and, like GPT-2, no pad token)."""
+    return make_tiny_gpt2(tmp_path_factory.mktemp("tiny-gpt2"))

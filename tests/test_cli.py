@@ -1,0 +1,65 @@
+"""The command line: listing, exit status 2 with one readable line for bad input, --debug tracebacks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import reset_accelerate
+
+from llmkit.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_main(capsys, *argv):
+    reset_accelerate()
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(argv))
+    return exit_info.value.code, capsys.readouterr()
+
+
+def test_recipes_lists_sentiment(capsys):
+    main(["recipes"])
+    assert "sentiment" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["train", "nosuch"], "unknown recipe 'nosuch'"),
+        (["train", "sentiment", "train.lrr=1"], "unknown key 'train.lrr'. Did you mean 'train.lr'?"),
+        (["train", "sentiment", "train.mixed_precision=fp8"], "must be one of: auto, no, fp16, bf16"),
+        (["train", "sentiment", "data.train=/no/such/file.csv"], "file /no/such/file.csv does not exist"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(capsys, argv, message):
+    code, output = run_main(capsys, *argv)
+    assert code == 2
+    assert message in output.err
+    assert "Traceback" not in output.err
+    assert output.err.count("llmkit: error:") == 1
+
+
+def test_non_utf8_text_is_reported_with_its_line(capsys, tmp_path, tiny_bert):
+    data = tmp_path / "train.csv"
+    data.write_bytes(b"text,label\ngood,positive\n\xff\xfe bad,negative\n")
+    code, output = run_main(
+        capsys, "train", "sentiment", f"data.train={data}", f"model.name={tiny_bert}", f"output_dir={tmp_path / 'o'}"
+    )
+    assert code == 2
+    assert "train.csv:3:1: not valid UTF-8" in output.err
+    assert not (tmp_path / "o").exists()  # nothing was written
+
+
+def test_subprocess_exit_status_and_debug_traceback(tmp_path):
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    command = [sys.executable, "-m", "llmkit", "train", "sentiment", "data.train=/no/such.csv"]
+    plain = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert plain.returncode == 2
+    assert plain.stderr.strip().splitlines() == [
+        "llmkit: error: data.train: file /no/such.csv does not exist. Fix: correct the path or create the file."
+    ]
+    debug = subprocess.run([*command, "--debug"], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert "Traceback" in debug.stderr

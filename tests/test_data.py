@@ -1,0 +1,69 @@
+import pytest
+import torch
+
+from llmkit.data import LengthGroupedSampler, load_split
+from llmkit.errors import UserError
+
+
+def test_sampler_is_a_permutation_with_similar_lengths_per_batch():
+    lengths = torch.randint(1, 200, (1000,), generator=torch.Generator().manual_seed(0)).tolist()
+    sampler = LengthGroupedSampler(lengths, batch_size=16, seed=3, group_batches=8)
+    order = list(sampler)
+    assert sorted(order) == list(range(1000))
+    padded = sum(max(lengths[i] for i in b) * len(b) for b in _batches(order, 16))
+    random_padded = sum(max(lengths[i] for i in b) * len(b) for b in _batches(list(range(1000)), 16))
+    assert padded < 0.7 * random_padded  # grouping removes most padding
+
+
+def test_sampler_order_depends_only_on_seed_and_epoch():
+    lengths = list(range(100))
+    first = LengthGroupedSampler(lengths, 8, seed=1)
+    torch.manual_seed(123)  # the global RNG must not matter
+    again = LengthGroupedSampler(lengths, 8, seed=1)
+    assert list(first) == list(again)
+    again.set_epoch(1)
+    assert list(first) != list(again)
+
+
+def test_sampler_keeps_the_short_batch_last():
+    order = list(LengthGroupedSampler(list(range(70)), 32, seed=0))
+    assert len(order) == 70
+    assert all(len(b) == 32 for b in _batches(order, 32)[:2])
+
+
+def test_eval_order_is_longest_first():
+    assert list(LengthGroupedSampler([3, 9, 1], 2, seed=0, shuffle=False)) == [1, 0, 2]
+
+
+def _batches(order, size):
+    return [order[i : i + size] for i in range(0, len(order), size)]
+
+
+def test_non_utf8_names_line_and_column(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(b"text,label\nfine,positive\ncaf\xe9 bad,negative\n")
+    with pytest.raises(UserError, match=r"bad.csv:3:4: not valid UTF-8 \(byte 0xe9\)"):
+        load_split(str(path), key="data.train")
+
+
+def test_bad_json_line(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"text": "ok", "label": "a"}\n{"text": oops}\n')
+    with pytest.raises(UserError, match=r"bad.jsonl:2:\d+: invalid JSON"):
+        load_split(str(path), key="data.train")
+
+
+def test_missing_and_empty_files(tmp_path):
+    with pytest.raises(UserError, match="data.train: file .*nope.csv does not exist"):
+        load_split(str(tmp_path / "nope.csv"), key="data.train")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("text,label\n")
+    with pytest.raises(UserError, match="contains no examples"):
+        load_split(str(empty), key="data.validation")
+
+
+def test_formats_load(tmp_path):
+    (tmp_path / "a.tsv").write_text('text\tlabel\nsays "hi\t1\n')
+    (tmp_path / "a.jsonl").write_text('{"text": "x", "label": 1}\n')
+    assert load_split(str(tmp_path / "a.tsv"), key="k")[0] == {"text": 'says "hi', "label": 1}
+    assert load_split(str(tmp_path / "a.jsonl"), key="k")[0] == {"text": "x", "label": 1}
