@@ -58,7 +58,8 @@ class Task:
         lengths: Token count of each training example, for length-grouped batching (None disables it).
         eval_lengths: The same for the validation examples (None keeps their order).
         eval_step: Picks what to keep from one evaluation batch (e.g. predictions and labels); the runner gathers
-            it across processes, dropping the duplicates that pad the last batch.
+            it across processes, dropping the duplicates that pad the last batch. Batch keys starting with `meta_`
+            (e.g. example indices) reach `eval_step` but are kept out of the model's forward call.
         compute_metrics: Turns the gathered evaluation outputs into named metrics.
         metric_for_best: The metric that picks the best checkpoint.
         greater_is_better: Whether a larger `metric_for_best` is better.
@@ -150,6 +151,11 @@ def build_optimizer(model: torch.nn.Module, lr: float, weight_decay: float) -> t
         return torch.optim.AdamW(groups, lr=lr)
 
 
+def model_inputs(batch: Batch) -> Batch:
+    """The batch without its `meta_` entries, which are for evaluation bookkeeping, not the model."""
+    return {key: value for key, value in batch.items() if not key.startswith("meta_")}
+
+
 def count_tokens(batch: Batch) -> int:
     """Real (non-padding) tokens in a batch."""
     if "attention_mask" in batch:
@@ -239,7 +245,7 @@ class Runner:
             batches = acc.skip_first_batches(train_dl, skip) if skip else train_dl
             for batch in batches:
                 with acc.accumulate(model):
-                    loss = model(**batch).loss
+                    loss = model(**model_inputs(batch)).loss
                     acc.backward(loss)
                     if acc.sync_gradients and cfg.max_grad_norm > 0:
                         acc.clip_grad_norm_(model.parameters(), cfg.max_grad_norm)
@@ -308,7 +314,7 @@ class Runner:
         kept: dict[str, list[torch.Tensor]] = {}
         for batch in eval_dl:
             with torch.no_grad():
-                outputs = model(**batch)
+                outputs = model(**model_inputs(batch))
             size = next(iter(batch.values())).shape[0]
             values = {"loss": outputs.loss.detach().float().expand(size)}
             if task.eval_step is not None:
