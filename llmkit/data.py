@@ -69,7 +69,8 @@ def _load_file(path: Path, key: str) -> datasets.Dataset:
         raise UserError(f"{key}: {path} has an unsupported extension '{suffix}'. Use one of: {known}")
     if not path.is_file():
         raise UserError(f"{key}: file {path} does not exist. Fix: correct the path or create the file.")
-    check_utf8(path, key)
+    if suffix != ".parquet":  # a binary format: the parquet reader checks its own encoding
+        check_utf8(path, key)
     if suffix == ".jsonl":
         check_json_lines(path, key)
     kwargs: dict[str, Any] = {}

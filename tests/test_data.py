@@ -67,3 +67,17 @@ def test_formats_load(tmp_path):
     (tmp_path / "a.jsonl").write_text('{"text": "x", "label": 1}\n')
     assert load_split(str(tmp_path / "a.tsv"), key="k")[0] == {"text": 'says "hi', "label": 1}
     assert load_split(str(tmp_path / "a.jsonl"), key="k")[0] == {"text": "x", "label": 1}
+
+
+def test_parquet_and_json_load(tmp_path):
+    import datasets
+
+    datasets.Dataset.from_dict({"text": ["a", "b"], "label": [0, 1]}).to_parquet(tmp_path / "a.parquet")
+    (tmp_path / "a.json").write_text('[{"text": "a", "label": "x"}]')
+    assert load_split(str(tmp_path / "a.parquet"), key="k")["text"][:] == ["a", "b"]
+    assert load_split(str(tmp_path / "a.json"), key="k")[0] == {"text": "a", "label": "x"}
+
+
+def test_unreachable_hub_dataset_is_a_clear_error():
+    with pytest.raises(UserError, match="data.train: cannot load dataset 'no-org/no-dataset'"):
+        load_split("no-org/no-dataset", key="data.train")

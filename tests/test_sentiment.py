@@ -124,3 +124,29 @@ def test_real_minilm_checkpoint_fine_tunes(tmp_path):
         "sentiment", f"output_dir={out}", "train.max_steps=12", "data.max_train_examples=384", "train.lr=1e-4"
     )
     assert metrics["eval"]["accuracy"] > 0.6  # the pretrained encoder learns fast; chance is 0.5
+
+
+def test_keeps_best_and_last_checkpoints(tiny_bert, tmp_path):
+    out = tmp_path / "run"
+    metrics = run_recipe(
+        "sentiment",
+        f"model.name={tiny_bert}",
+        f"output_dir={out}",
+        "train.max_steps=8",
+        "train.save_every=2",
+        "train.eval_every=2",
+        "train.keep_last=1",
+        *FAST,
+    )
+    kept = sorted(p.name for p in (out / "checkpoints").iterdir())
+    best = metrics["best"]["checkpoint"]
+    assert kept == sorted({"step-0000008", best.rsplit("/", 1)[-1]})
+    evals = [json.loads(line) for line in (out / "train_log.jsonl").read_text().splitlines() if '"eval"' in line]
+    assert metrics["best"]["value"] == max(r["accuracy"] for r in evals)
+
+
+def test_mixed_precision_auto_is_full_precision_on_cpu():
+    from llmkit.runner import pick_precision
+
+    assert pick_precision("auto") == ("no" if not torch.cuda.is_available() else pick_precision("auto"))
+    assert pick_precision("bf16") == "bf16"
