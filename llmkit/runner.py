@@ -395,6 +395,7 @@ class Runner:
         if value is not None and (best is None or (value > best if task.greater_is_better else value < best)):
             self.state.best_metric, self.state.best_checkpoint = value, str(folder)
         acc.save_state(str(partial))
+        acc.wait_for_everyone()  # every rank's random state must be in the folder before it is published
         if acc.is_main_process:
             (partial / STATE_FILE).write_text(json.dumps(vars(self.state), indent=1))
             shutil.rmtree(folder, ignore_errors=True)
