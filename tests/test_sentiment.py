@@ -150,3 +150,17 @@ def test_mixed_precision_auto_is_full_precision_on_cpu():
 
     assert pick_precision("auto") == ("no" if not torch.cuda.is_available() else pick_precision("auto"))
     assert pick_precision("bf16") == "bf16"
+
+
+def test_gradient_accumulation_equals_the_larger_batch(tiny_bert, tmp_path):
+    no_dropout = ("model.hidden_dropout_prob=0", "model.attention_probs_dropout_prob=0", "train.group_by_length=false")
+    common = (f"model.name={tiny_bert}", "train.max_steps=4", "train.lr=2e-3", "train.log_every=1", *no_dropout)
+    run_recipe("sentiment", f"output_dir={tmp_path / 'big'}", "train.batch_size=16", *common)
+    run_recipe("sentiment", f"output_dir={tmp_path / 'acc'}", "train.batch_size=8", "train.grad_accum_steps=2", *common)
+    big, accumulated = (
+        load_file(tmp_path / "big" / "model.safetensors"),
+        load_file(tmp_path / "acc" / "model.safetensors"),
+    )
+    for name, tensor in big.items():
+        assert torch.allclose(tensor, accumulated[name], atol=1e-5), name
+    assert losses(tmp_path / "big") == pytest.approx(losses(tmp_path / "acc"), abs=1e-5)
