@@ -2,6 +2,8 @@
 
     llmkit recipes                                     list the recipes
     llmkit train RECIPE [--config FILE] [key=value]    train a recipe (also under `accelerate launch -m llmkit`)
+    llmkit push OUTPUT_DIR --repo-id NAME/MODEL        share a finished run on a model hub, with a model card
+    llmkit predict OUTPUT_DIR [--FIELD TEXT] [--file F] [--json]   run a finished run's model on new inputs
 
 Bad input ends with one line on stderr and exit status 2; `--debug` (anywhere) shows the traceback instead.
 """
@@ -28,6 +30,27 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("recipe", help="recipe name (see `llmkit recipes`)")
     train.add_argument("--config", help="YAML config file (e.g. recipes/configs/sentiment/default.yaml)")
     train.add_argument("overrides", nargs="*", metavar="key=value", help="config overrides, e.g. train.lr=3e-5")
+
+    push = commands.add_parser(
+        "push",
+        help="upload a finished run to a model hub",
+        description="Upload a finished run (model, tokenizer, model card, metrics, logs, plot, resolved config; never "
+        "optimizer/RNG state, checkpoints or secrets) to the Hugging Face Hub or the server at HF_ENDPOINT. The "
+        "token comes from HF_TOKEN or `hf auth login`.",
+    )
+    push.add_argument("output_dir", help="the run's output folder")
+    push.add_argument("--repo-id", required=True, help="NAME/MODEL; created when missing")
+    push.add_argument("--private", action="store_true", help="create the repository private")
+    push.add_argument("--revision", help="branch to push to (created when missing; default main)")
+    push.add_argument("--commit-message", help="the commit's title")
+
+    predict = commands.add_parser(
+        "predict",
+        help="run a finished run's model on new inputs",
+        description="Run the model of a finished run. `llmkit predict OUTPUT_DIR --help` lists its recipe's inputs.",
+    )
+    predict.add_argument("output_dir", help="the run's output folder")
+    predict.add_argument("options", nargs=argparse.REMAINDER, help="--FIELD TEXT, --file FILE, --json, ...")
     return parser
 
 
@@ -53,7 +76,26 @@ def cmd_train(args: argparse.Namespace) -> None:
         print(f"model and results written to {config.output_dir}")
 
 
-COMMANDS = {"recipes": cmd_recipes, "train": cmd_train}
+def cmd_push(args: argparse.Namespace) -> None:
+    from llmkit.hub import push
+
+    url = push(
+        args.output_dir,
+        args.repo_id,
+        private=args.private,
+        revision=args.revision,
+        commit_message=args.commit_message,
+    )
+    print(f"pushed {args.output_dir} to {url}")
+
+
+def cmd_predict(args: argparse.Namespace) -> None:
+    from llmkit.predict import run
+
+    run(args.output_dir, args.options)
+
+
+COMMANDS = {"recipes": cmd_recipes, "train": cmd_train, "push": cmd_push, "predict": cmd_predict}
 
 
 def _is_main_process() -> bool:

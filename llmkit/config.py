@@ -108,6 +108,36 @@ class TrainConfig:
 
 
 @dataclass
+class HubConfig:
+    """Sharing the run on a model hub (the Hugging Face Hub, or any server at `HF_ENDPOINT`).
+
+    The token comes from `HF_TOKEN` or `hf auth login`, never from the config, so it cannot end up in
+    `run_config.yaml` or the model card.
+    """
+
+    push: bool = False
+    """Push the model, its card and results to `repo_id` when training ends."""
+    repo_id: str | None = None
+    """`NAME/MODEL` on the hub; created (private if `private`) when it does not exist."""
+    private: bool = False
+    """Create the repository private."""
+    revision: str | None = None
+    """Branch to push to (created from `main` when missing); unset pushes to `main`."""
+    strategy: Literal["end", "checkpoint"] = "end"
+    """`end` pushes once, after training; `checkpoint` also pushes the model at every saved checkpoint."""
+
+    def __post_init__(self) -> None:
+        if self.push and not self.repo_id:
+            raise ConfigError("'repo_id' must be set when hub.push=true, e.g. hub.repo_id=NAME/MODEL")
+        if self.repo_id is not None:
+            from llmkit.hub import repo_id_problem
+
+            problem = repo_id_problem(self.repo_id)
+            if problem:
+                raise ConfigError(f"'repo_id' {problem}")
+
+
+@dataclass
 class RunConfig:
     """Settings every recipe has; a recipe's `Config` adds its `data` section (and may change defaults)."""
 
@@ -121,6 +151,7 @@ class RunConfig:
     """`latest` or a checkpoint folder: continue exactly where that run stopped."""
     model: ModelConfig = field(default_factory=ModelConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
+    hub: HubConfig = field(default_factory=HubConfig)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -346,3 +377,16 @@ def save_config(config: Any, path: Path, recipe: str) -> None:
     """Write the resolved configuration, so a run can be repeated and its outputs interpreted."""
     document = {"recipe": recipe, **to_dict(config)}
     path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+
+
+def read_saved_config(path: Path) -> dict[str, Any]:
+    """Read a `run_config.yaml` that `save_config` wrote, as plain nested dicts (with its `recipe`)."""
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path} does not exist. Fix: pass the output_dir of a finished run.") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise ConfigError(f"{path} cannot be read ({error}). Fix: restore it from the run.") from None
+    if not isinstance(document, dict) or "recipe" not in document:
+        raise ConfigError(f"{path} is not a run config written by llmkit (no 'recipe' key).")
+    return document

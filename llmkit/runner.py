@@ -15,6 +15,7 @@ import json
 import logging
 import math
 import os
+import platform
 import shutil
 import time
 from collections.abc import Callable, Sequence
@@ -113,6 +114,23 @@ def prepare_output_dir(config: RunConfig) -> Path:
     return output
 
 
+WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "adapter_model.safetensors")
+
+
+def require_finished_run(folder: Path, command: str) -> None:
+    """Raise a `UserError` for `command` unless `folder` holds a completed run: config, final metrics, weights."""
+    if not folder.is_dir():
+        raise UserError(f"{command}: {folder} does not exist. Fix: pass the output_dir of a finished run.")
+    missing = [name for name in (RUN_CONFIG, METRICS_FILE) if not (folder / name).is_file()]
+    if not any((folder / name).is_file() for name in WEIGHT_FILES):
+        missing.append(WEIGHT_FILES[0])
+    if missing:
+        raise UserError(
+            f"{command}: {folder} is not a finished llmkit run (missing {', '.join(missing)}). Fix: pass the "
+            "output_dir of a run that completed, or finish this one with resume_from_checkpoint=latest."
+        )
+
+
 def find_checkpoint(output: Path, request: str) -> Path | None:
     """The checkpoint `resume_from_checkpoint` names: `latest` complete one in the run, or a folder."""
     if request == "latest":
@@ -185,6 +203,12 @@ class Runner:
                     f"config: 'train.{key}'={getattr(train, key)} cannot be split evenly over {processes} "
                     f"processes. Fix: make it a multiple of {processes}."
                 )
+        self.pusher = None
+        if config.hub.push and self.accelerator.is_main_process:
+            from llmkit.hub import RepoPusher  # hub and card read the folder layout this module defines
+
+            # Created before training, so a missing token or write access stops the run now, not hours later.
+            self.pusher = RepoPusher(config.hub.repo_id, private=config.hub.private, revision=config.hub.revision)
         set_seed(config.seed)
         self.task = build_task(config, self.accelerator)
         self.state = TrainState()
@@ -303,6 +327,7 @@ class Runner:
             "train_seconds": train_seconds,
             "real_tokens": real_tokens,
             "real_tokens_per_s": real_tokens / train_seconds if train_seconds else 0.0,
+            "hardware": describe_hardware(acc.device, acc.num_processes, acc.mixed_precision),
         }
         return self._finish(summary, last_eval)
 
@@ -404,6 +429,9 @@ class Runner:
             for old in list_checkpoints(self.output):
                 if old not in keep and str(old) != self.state.best_checkpoint:
                     shutil.rmtree(old)
+            if self.pusher is not None and self.config.hub.strategy == "checkpoint":
+                model = acc.unwrap_model(self.model)
+                self.pusher.upload_checkpoint(self.output, model, task.tokenizer, self.state.step)
         acc.wait_for_everyone()
 
     def _log(self, kind: str, record: dict[str, Any]) -> None:
@@ -433,8 +461,23 @@ class Runner:
             task.tokenizer.save_pretrained(self.output)
             (self.output / METRICS_FILE).write_text(json.dumps(metrics, indent=2))
             plot_training_curves(self.state.history, self.output / "training_curves.png")
+            from llmkit.card import write_model_card
+
+            write_model_card(self.output, repo_id=self.config.hub.repo_id)
         acc.end_training()
+        if self.pusher is not None:
+            self.pusher.upload(self.output, f"llmkit {self.recipe}: model after {self.state.step} steps")
         return metrics
+
+
+def describe_hardware(device: torch.device, processes: int, precision: str) -> str:
+    """What trained the model, for `metrics.json` and the model card, e.g. `2 x NVIDIA H100 80GB HBM3, bf16`."""
+    precision = "fp32" if precision == "no" else precision
+    if device.type == "cuda":
+        name = torch.cuda.get_device_name(device)
+    else:
+        name = f"{device.type.upper()} ({platform.machine() or 'unknown'}, {torch.get_num_threads()} threads)"
+    return f"{processes} x {name}, {precision}"
 
 
 def _has_2d(values: dict[str, torch.Tensor]) -> bool:

@@ -4,6 +4,7 @@ Run it:
     make finetune RECIPE=sentiment
     llmkit train sentiment --config recipes/configs/sentiment/default.yaml train.epochs=2
     llmkit train sentiment model.name=gpt2 data.train=reviews.jsonl data.text_column=review
+    llmkit predict runs/sentiment --text "A wonderful, warm film."     (or --file reviews.txt, or stdin; --json)
     ACCELERATE_USE_CPU=1 accelerate launch --multi_gpu --num_processes 2 -m llmkit train sentiment
 
 What it does:
@@ -13,23 +14,35 @@ What it does:
     - string labels are mapped to ids and the mapping is saved in the model config (`id2label`), so
       `pipeline("text-classification", model=OUTPUT_DIR)` prints label names
     - accuracy and macro-F1, computed through the evaluate modules llmkit ships
+    - `predict`: the label and the probability of every label for each text
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import datasets
 import torch
-from transformers import AutoModelForSequenceClassification, DataCollatorWithPadding
+from transformers import AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding
 
 from llmkit import metrics
-from llmkit.config import ModelConfig, RunConfig
+from llmkit.card import CardInfo
+from llmkit.config import ModelConfig, RunConfig, read_saved_config
 from llmkit.data import load_split, require_columns, row_location
 from llmkit.errors import ConfigError, UserError
 from llmkit.models import ensure_pad_token, load_config, load_model, load_tokenizer
-from llmkit.runner import Task
+from llmkit.runner import RUN_CONFIG, Task
+
+PREDICT_FIELDS = ("text",)
+CARD_INFO = CardInfo(
+    pipeline_tag="text-classification",
+    task_name="Text classification",
+    tags=("sentiment-analysis",),
+    example='"A wonderful, warm and funny film."',
+    limitations="Scores are softmax probabilities of the training labels, not calibrated confidences.",
+)
 
 
 @dataclass
@@ -173,3 +186,22 @@ def _tokenize(
     columns["labels"] = labels
     columns["length"] = [len(ids) for ids in encoded["input_ids"]]
     return datasets.Dataset.from_dict(columns)
+
+
+def predict(output_dir: Path, records: list[dict[str, str]], batch_size: int = 32) -> list[dict[str, Any]]:
+    """Label each record's `text` with the model in `output_dir`: `{"label", "score", "scores": {label: p}}`."""
+    max_length = read_saved_config(output_dir / RUN_CONFIG)["data"]["max_length"]
+    tokenizer = AutoTokenizer.from_pretrained(output_dir)
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    model = AutoModelForSequenceClassification.from_pretrained(output_dir).to(device).eval()
+    names = [model.config.id2label[i] for i in range(model.config.num_labels)]
+    results = []
+    for start in range(0, len(records), batch_size):
+        texts = [record["text"] for record in records[start : start + batch_size]]
+        batch = tokenizer(texts, truncation=True, max_length=max_length, padding=True, return_tensors="pt").to(device)
+        with torch.no_grad():
+            probabilities = model(**batch).logits.softmax(-1)
+        for row in probabilities.tolist():
+            best = max(range(len(row)), key=row.__getitem__)
+            results.append({"label": names[best], "score": row[best], "scores": dict(zip(names, row, strict=True))})
+    return results

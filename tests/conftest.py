@@ -10,7 +10,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("TQDM_DISABLE", "1")
 
 import pytest
-from helpers import make_tiny_bert, make_tiny_gpt2
+from helpers import make_tiny_bert, make_tiny_gpt2, run_recipe
 
 
 @pytest.fixture(scope="session")
@@ -23,3 +23,19 @@ def tiny_bert(tmp_path_factory):
 def tiny_gpt2(tmp_path_factory):
     """A 2-layer, hidden-32 GPT-2 with a byte-level BPE tokenizer (and, like GPT-2, no pad token)."""
     return make_tiny_gpt2(tmp_path_factory.mktemp("tiny-gpt2"))
+
+
+@pytest.fixture(scope="session")
+def sentiment_run(tiny_bert, tmp_path_factory):
+    """A finished 4-step sentiment run of the tiny BERT, shared by the tests: copy it before changing it."""
+    out = tmp_path_factory.mktemp("sentiment-run") / "run"
+    run_recipe(
+        "sentiment",
+        f"model.name={tiny_bert}",
+        f"output_dir={out}",
+        "train.max_steps=4",
+        "train.batch_size=16",
+        "train.lr=2e-3",
+        "train.log_every=2",
+    )
+    return out

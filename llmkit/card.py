@@ -1,0 +1,316 @@
+"""The model card: `README.md` in every run's output folder, written when training ends, pushed or not.
+
+The card is built from what the run wrote (`run_config.yaml`, `metrics.json`, `train_log.jsonl`, the plot), so it
+can be rebuilt at any time: `llmkit push` renders one naming the target repository. Its YAML header is the metadata
+the Hub indexes (`library_name`, `base_model`, `datasets`, `language`, `license`, `pipeline_tag`, `tags` and a
+`model-index` with the validation results, built with huggingface_hub's `ModelCardData` and `EvalResult`); the body
+tells a person what was trained on what, how, on which hardware, how well it did and how to load it.
+
+A recipe module may describe its task with a `CARD_INFO = CardInfo(...)` attribute; without one the card falls back
+to the recipe's name and a generic usage snippet.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+from huggingface_hub import EvalResult, ModelCard, ModelCardData
+from huggingface_hub.errors import HFValidationError
+from huggingface_hub.utils import validate_repo_id
+
+from llmkit.config import read_saved_config
+from llmkit.errors import UserError
+from llmkit.models import PACKAGED, packaged_minilm
+from llmkit.runner import LOG_FILE, METRICS_FILE, RUN_CONFIG
+
+CARD_FILE = "README.md"
+PLOT_FILE = "training_curves.png"
+ADAPTER_CONFIG = "adapter_config.json"
+PACKAGED_HUB_ID = "sentence-transformers/all-MiniLM-L6-v2"  # what `model.name=minilm` is
+DATA_SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".parquet", ".txt")
+
+
+@dataclass(frozen=True)
+class CardInfo:
+    """What a recipe tells the model card about its task (define `CARD_INFO = CardInfo(...)` in the recipe).
+
+    Attributes:
+        pipeline_tag: The Hub's task tag and `pipeline(...)` task, e.g. `text-classification`.
+        task_name: A readable task name for the card and the model-index, e.g. `Sentiment classification`.
+        language: Language code(s) of the recipe's data, when it is fixed.
+        license: License of the trained weights, when the recipe knows it.
+        tags: Extra Hub tags.
+        example: Arguments of the usage snippet's pipeline call, as Python source, e.g. `"A great film."`.
+        limitations: Task-specific caveats, appended to the card's limitations.
+    """
+
+    pipeline_tag: str | None = None
+    task_name: str | None = None
+    language: str | list[str] | None = None
+    license: str | None = None
+    tags: tuple[str, ...] = ()
+    example: str | None = None
+    limitations: str | None = None
+
+
+def write_model_card(folder: Path, repo_id: str | None = None) -> Path:
+    """Write `folder/README.md` for the run in `folder` and return its path."""
+    path = folder / CARD_FILE
+    build_model_card(folder, repo_id=repo_id).save(path)
+    return path
+
+
+def build_model_card(folder: Path, repo_id: str | None = None) -> ModelCard:
+    """Render the model card of the run in `folder`.
+
+    Args:
+        folder: A run's output folder (finished, or a checkpoint staging folder with `run_config.yaml`).
+        repo_id: The hub repository the card is for; the usage snippet loads from it (else from `folder`).
+    """
+    run = _RunFacts(folder, repo_id)
+    data = ModelCardData(
+        library_name="peft" if run.adapter else "transformers",
+        base_model=run.base_model,
+        datasets=run.hub_datasets or None,
+        language=run.language,
+        license=run.license,
+        pipeline_tag=run.info.pipeline_tag,
+        tags=["llmkit", run.recipe, *run.info.tags, *(["peft"] if run.adapter else [])],
+        model_name=run.model_name,
+        eval_results=run.eval_results() or None,
+    )
+    return ModelCard(f"---\n{data.to_yaml()}\n---\n\n{run.body()}")
+
+
+def _load_json(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise UserError(f"model card: cannot read {path}: {error}. Fix: restore the file from the run.") from None
+
+
+def _is_hub_id(name: str) -> bool:
+    if Path(name).exists() or name.startswith((".", "/", "~")) or name.endswith(DATA_SUFFIXES):
+        return False
+    try:
+        validate_repo_id(name)
+    except HFValidationError:
+        return False
+    return True
+
+
+def _recipe_card_info(recipe: str) -> CardInfo:
+    from llmkit.registry import get_recipe
+
+    try:
+        return getattr(get_recipe(recipe), "CARD_INFO", CardInfo())
+    except UserError:  # a run of a recipe this installation does not have: describe it generically
+        return CardInfo()
+
+
+def _local_card(checkpoint: Path) -> ModelCardData | None:
+    """The metadata of a local checkpoint's own model card (license, language), if it has one."""
+    readme = checkpoint / CARD_FILE
+    if not readme.is_file():
+        return None
+    try:
+        return ModelCard.load(readme, ignore_metadata_errors=True).data
+    except (OSError, ValueError, yaml.YAMLError):
+        return None
+
+
+def _number(value: float) -> str:
+    return f"{value:.4f}" if isinstance(value, float) else str(value)
+
+
+def _duration(seconds: float) -> str:
+    minutes, seconds = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h {minutes:02d}m {seconds:02d}s" if hours else f"{minutes}m {seconds:02d}s"
+
+
+class _RunFacts:
+    """What the files of one run say, in the terms the card needs."""
+
+    def __init__(self, folder: Path, repo_id: str | None) -> None:
+        self.folder = folder
+        self.repo_id = repo_id
+        self.config = read_saved_config(folder / RUN_CONFIG)
+        self.recipe = str(self.config.get("recipe", "unknown"))
+        self.info = _recipe_card_info(self.recipe)
+        self.metrics = _load_json(folder / METRICS_FILE)
+        self.finished = bool(self.metrics)
+        self.results = self.metrics.get("eval") or self._last_logged_eval()
+        self.adapter = _load_json(folder / ADAPTER_CONFIG) if (folder / ADAPTER_CONFIG).is_file() else None
+        self.model = self.config.get("model") or {}
+        self.data = self.config.get("data") or {}
+        self.model_name = repo_id.split("/")[-1] if repo_id else folder.resolve().name
+
+    def _last_logged_eval(self) -> dict[str, float]:
+        log = self.folder / LOG_FILE
+        if not log.is_file():
+            return {}
+        evals = [r for r in map(json.loads, log.read_text(encoding="utf-8").splitlines()) if r.get("kind") == "eval"]
+        return {k: v for k, v in evals[-1].items() if k not in ("kind", "step")} if evals else {}
+
+    # ---------------------------------------------------------------------------------------------------- metadata
+    @property
+    def base_model(self) -> str | None:
+        name = str(self.model.get("name") or "")
+        if not name or self.model.get("init") == "scratch":
+            return None
+        if name == PACKAGED:
+            return PACKAGED_HUB_ID
+        return name if _is_hub_id(name) else None
+
+    @cached_property
+    def base_card(self) -> ModelCardData | None:
+        """The base checkpoint's own card metadata, when it is a local folder (the packaged MiniLM is)."""
+        name = str(self.model.get("name") or "")
+        if not name or self.model.get("init") == "scratch":
+            return None
+        local = packaged_minilm() if name == PACKAGED else Path(name)
+        return _local_card(local) if local.is_dir() else None
+
+    @property
+    def license(self) -> str | None:
+        return self.info.license or (self.base_card.license if self.base_card else None)
+
+    @property
+    def language(self) -> str | list[str] | None:
+        return self.info.language or (self.base_card.language if self.base_card else None)
+
+    @property
+    def hub_datasets(self) -> list[str]:
+        sources = [self.data.get(key) for key in ("train", "validation")]
+        return list(dict.fromkeys(s for s in sources if isinstance(s, str) and _is_hub_id(s)))
+
+    def eval_results(self) -> list[EvalResult]:
+        source = str(self.data.get("validation") or self.data.get("train") or "unknown")
+        on_hub = _is_hub_id(source)
+        numbers = {k: v for k, v in self.results.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+        return [
+            EvalResult(
+                task_type=self.info.pipeline_tag or self.recipe,
+                task_name=self.info.task_name or self.recipe,
+                dataset_type=source if on_hub else Path(source).name,
+                dataset_name=source if on_hub else f"{Path(source).name} (local file)",
+                dataset_config=self.data.get("dataset_config") if on_hub else None,
+                dataset_split=self.data.get("validation_split") if on_hub else None,
+                metric_type=name,
+                metric_name=f"validation {name}",
+                metric_value=float(value),
+            )
+            for name, value in numbers.items()
+        ]
+
+    # -------------------------------------------------------------------------------------------------------- body
+    def body(self) -> str:
+        sections = [
+            f"# {self.model_name}\n\n{self._summary()}",
+            self._results(),
+            self._training(),
+            self._usage(),
+            self._limitations(),
+        ]
+        return "\n\n".join(s for s in sections if s) + "\n"
+
+    def _base_description(self) -> str:
+        name = str(self.model.get("name") or "an unknown checkpoint")
+        if self.model.get("init") == "scratch":
+            return f"a randomly initialised `{name}` architecture (trained from scratch)"
+        if self.base_model:
+            return f"[{self.base_model}](https://huggingface.co/{self.base_model})"
+        return f"the local checkpoint `{name}`"
+
+    def _summary(self) -> str:
+        task = self.info.task_name.lower() if self.info.task_name else f"`{self.recipe}`"
+        text = (
+            f"A {task} model trained with llmkit's `{self.recipe}` recipe, starting from {self._base_description()}, "
+            f"on `{self.data.get('train', 'unknown data')}`."
+        )
+        if self.adapter is not None:
+            kind = self.adapter.get("peft_type", "PEFT")
+            text += (
+                f"\n\n**This repository holds a {kind} adapter** (`adapter_config.json`, `adapter_model.safetensors`),"
+                " not full model weights: loading it needs the `peft` package and downloads the base model."
+            )
+        if not self.finished:
+            step = max((r.get("step", 0) for r in self._log_records()), default=0)
+            text += f"\n\n*Training in progress: this snapshot was taken at step {step}.*"
+        return text
+
+    def _log_records(self) -> list[dict[str, Any]]:
+        log = self.folder / LOG_FILE
+        return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.is_file() else []
+
+    def _results(self) -> str:
+        if not self.results:
+            return "## Results\n\nNo validation data was used, so there are no evaluation results."
+        source = self.data.get("validation") or "the validation data"
+        rows = "\n".join(f"| {name} | {_number(value)} |" for name, value in self.results.items())
+        return f"## Results\n\nOn the validation data (`{source}`):\n\n| metric | value |\n| --- | --- |\n{rows}"
+
+    def _training(self) -> str:
+        train = self.config.get("train") or {}
+        summary = self.metrics.get("train") or {}
+        hyper = [
+            ("base checkpoint", f"`{self.model.get('name')}` ({self.model.get('init', 'pretrained')})"),
+            *((f"data.{k}", f"`{v}`") for k, v in self.data.items() if v is not None and not isinstance(v, dict)),
+            *((k, f"`{v}`") for k, v in train.items() if v is not None),
+            ("seed", f"`{self.config.get('seed')}`"),
+        ]
+        rows = "\n".join(f"| {name} | {value} |" for name, value in hyper)
+        lines = [
+            "## Training",
+            f"Recipe `{self.recipe}`; the full resolved configuration is in `{RUN_CONFIG}`, every logged step in "
+            f"`{LOG_FILE}` and the final results in `{METRICS_FILE}`.",
+            f"| setting | value |\n| --- | --- |\n{rows}",
+        ]
+        if summary:
+            lines.append(
+                f"Training took {_duration(summary.get('train_seconds', 0.0))} for {summary.get('steps')} optimizer "
+                f"steps ({_number(summary.get('epochs', 0.0))} epochs) at "
+                f"{summary.get('real_tokens_per_s', 0.0):,.0f} real tokens/s on "
+                f"{summary.get('hardware', 'hardware that was not recorded')}."
+            )
+        if (self.folder / PLOT_FILE).is_file():
+            lines.append(f"![Training and validation curves]({PLOT_FILE})")
+        return "\n\n".join(lines)
+
+    def _usage(self) -> str:
+        where = self.repo_id or str(self.folder)
+        example = self.info.example or '"Your text here."'
+        if self.info.pipeline_tag:
+            code = (
+                "from transformers import pipeline\n\n"
+                f'model = pipeline("{self.info.pipeline_tag}", model="{where}")\n'
+                f"print(model({example}))"
+            )
+        else:
+            code = f'from transformers import AutoModel\n\nmodel = AutoModel.from_pretrained("{where}")'
+        text = f"## How to use\n\n```python\n{code}\n```"
+        if self.adapter is not None:
+            text += "\n\n`pip install peft` first: transformers then loads the base model and applies the adapter."
+        if self.repo_id:
+            local = "DIR"
+            text += f"\n\nWith llmkit, download it (`hf download {self.repo_id} --local-dir DIR`), then:"
+        else:
+            local = str(self.folder)
+            text += "\n\nWith llmkit:"
+        return f"{text}\n\n```bash\nllmkit predict {local} --help\n```"
+
+    def _limitations(self) -> str:
+        text = (
+            "## Limitations\n\nThe model was evaluated only on the validation data listed above, which may not "
+            "match the text you run it on; check it on your own data before relying on it. It inherits the "
+            "biases and gaps of its base checkpoint and of its training data."
+        )
+        return f"{text} {self.info.limitations}" if self.info.limitations else text
