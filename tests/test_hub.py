@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from helpers import reset_accelerate, run_recipe
+from helpers import ROOT, reset_accelerate, run_recipe
 from hub_server import HubServer, configure_client
 from huggingface_hub import ModelCard, constants
 
@@ -165,7 +168,7 @@ def test_failed_push_is_clear_leaves_the_run_alone_and_can_be_repeated(hub, run,
     before = snapshot(run)
     repair = fault(hub, monkeypatch)
 
-    code, out, err = cli(capsys, "push", str(run), "--repo-id", REPO)
+    code, _, err = cli(capsys, "push", str(run), "--repo-id", REPO)
 
     assert code == 2
     assert message in err
@@ -261,3 +264,14 @@ def test_training_without_a_token_stops_before_training(hub, tiny_bert, tmp_path
 def test_hub_config_is_checked(overrides, message):
     with pytest.raises(ConfigError, match=re.escape(message)):
         run_recipe("sentiment", *overrides)
+
+
+@pytest.mark.slow
+def test_push_in_a_subprocess_reads_hf_endpoint_and_hf_token_from_the_environment(run, tmp_path):
+    with HubServer(token=TOKEN) as server:  # its own server: the subprocess gets only environment variables
+        env = {**os.environ, **server.client_env(), "HF_HUB_OFFLINE": "0", "HF_TOKEN_PATH": str(tmp_path / "none")}
+        command = [sys.executable, "-m", "llmkit", "push", str(run), "--repo-id", REPO]
+        done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert_pushed(server, run)
+        assert TOKEN not in done.stdout + done.stderr
