@@ -40,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     push.add_argument("output_dir", help="the run's output folder")
     push.add_argument("--repo-id", required=True, help="NAME/MODEL; created when missing")
-    push.add_argument("--private", action="store_true", help="create the repository private")
+    push.add_argument(
+        "--private", action="store_true", help="create the repository private (an existing one keeps its visibility)"
+    )
     push.add_argument("--revision", help="branch to push to (created when missing; default main)")
     push.add_argument("--commit-message", help="the commit's title")
 

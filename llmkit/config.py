@@ -120,7 +120,7 @@ class HubConfig:
     repo_id: str | None = None
     """`NAME/MODEL` on the hub; created (private if `private`) when it does not exist."""
     private: bool = False
-    """Create the repository private."""
+    """Create the repository private (an existing repository keeps its visibility)."""
     revision: str | None = None
     """Branch to push to (created from `main` when missing); unset pushes to `main`."""
     strategy: Literal["end", "checkpoint"] = "end"

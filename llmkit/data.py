@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -115,15 +115,22 @@ def check_utf8(path: Path, key: str) -> None:
 def check_json_lines(path: Path, key: str) -> None:
     """Fail with the line and column of the first line that is not a JSON object."""
     with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise UserError(f"{key}: {path}:{number}:{error.colno}: invalid JSON: {error.msg}") from None
-            if not isinstance(record, dict):
-                raise UserError(f"{key}: {path}:{number}: each line must be a JSON object")
+        for _ in json_objects(lines, f"{key}: {path}"):
+            pass
+
+
+def json_objects(lines: Iterable[str], where: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The JSON object of each non-blank line with its line number; the first bad line fails as `where:line`."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise UserError(f"{where}:{number}:{error.colno}: invalid JSON: {error.msg}") from None
+        if not isinstance(record, dict):
+            raise UserError(f"{where}:{number}: each line must be a JSON object")
+        yield number, record
 
 
 def row_location(row: int, key: str, source: str) -> str:

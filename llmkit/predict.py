@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from llmkit.config import read_saved_config
+from llmkit.data import json_objects
 from llmkit.errors import UserError
 from llmkit.registry import get_recipe
 from llmkit.runner import RUN_CONFIG, require_finished_run
@@ -106,15 +107,7 @@ def _text_records(text: str, source: str, fields: Sequence[str]) -> list[dict[st
 
 def _json_records(text: str, source: str, fields: Sequence[str]) -> list[dict[str, str]]:
     records = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise UserError(f"predict: {source}:{number}: not valid JSON ({error.msg}).") from None
-        if not isinstance(record, dict):
-            raise UserError(f"predict: {source}:{number}: expected a JSON object with {', '.join(fields)}.")
+    for number, record in json_objects(text.splitlines(), f"predict: {source}"):
         bad = [name for name in fields if not isinstance(record.get(name), str)]
         if bad:
             raise UserError(

@@ -90,7 +90,7 @@ def test_jsonl_file_and_stdin(sentiment_run, expected, capsys, monkeypatch, tmp_
         (lambda run, tmp: [str(run / "checkpoints"), "--text", "x"], None, "is not a finished llmkit run"),
         (lambda run, tmp: [str(run)], None, "no input. Fix: pass --text TEXT, --file FILE, or pipe"),
         (lambda run, tmp: [str(run), "--file", str(tmp / "missing.txt")], None, "missing.txt does not exist"),
-        (lambda run, tmp: [str(run), "--jsonl"], '{"text": "good"}\n{"text": oops}\n', "stdin:2: not valid JSON"),
+        (lambda run, tmp: [str(run), "--jsonl"], '{"text": "good"}\n{"text": oops}\n', "stdin:2:10: invalid JSON"),
         (lambda run, tmp: [str(run), "--jsonl"], '{"review": "good"}\n', "stdin:1: field(s) text missing or not text"),
         (lambda run, tmp: [str(run)], "\n\n", "stdin holds no inputs"),
         (lambda run, tmp: [str(run), "--text", "x", "--batch-size", "0"], None, "--batch-size must be at least 1"),
