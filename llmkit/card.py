@@ -153,11 +153,13 @@ class _RunFacts:
         self.data = self.config.get("data") or {}
         self.model_name = repo_id.split("/")[-1] if repo_id else folder.resolve().name
 
-    def _last_logged_eval(self) -> dict[str, float]:
+    @cached_property
+    def log_records(self) -> list[dict[str, Any]]:
         log = self.folder / LOG_FILE
-        if not log.is_file():
-            return {}
-        evals = [r for r in map(json.loads, log.read_text(encoding="utf-8").splitlines()) if r.get("kind") == "eval"]
+        return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.is_file() else []
+
+    def _last_logged_eval(self) -> dict[str, float]:
+        evals = [record for record in self.log_records if record.get("kind") == "eval"]
         return {k: v for k, v in evals[-1].items() if k not in ("kind", "step")} if evals else {}
 
     # ---------------------------------------------------------------------------------------------------- metadata
@@ -193,8 +195,8 @@ class _RunFacts:
         return list(dict.fromkeys(s for s in sources if isinstance(s, str) and _is_hub_id(s)))
 
     def eval_results(self) -> list[EvalResult]:
-        source = str(self.data.get("validation") or self.data.get("train") or "unknown")
-        on_hub = _is_hub_id(source)
+        source = str(self.data.get("validation") or self.data.get("train") or "unknown data")
+        on_hub = source != "unknown data" and _is_hub_id(source)
         numbers = {k: v for k, v in self.results.items() if isinstance(v, int | float) and not isinstance(v, bool)}
         return [
             EvalResult(
@@ -243,13 +245,9 @@ class _RunFacts:
                 " not full model weights: loading it needs the `peft` package and downloads the base model."
             )
         if not self.finished:
-            step = max((r.get("step", 0) for r in self._log_records()), default=0)
+            step = max((r.get("step", 0) for r in self.log_records), default=0)
             text += f"\n\n*Training in progress: this snapshot was taken at step {step}.*"
         return text
-
-    def _log_records(self) -> list[dict[str, Any]]:
-        log = self.folder / LOG_FILE
-        return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.is_file() else []
 
     def _results(self) -> str:
         if not self.results:

@@ -99,11 +99,11 @@ def push(
         UserError: When `output` is not a finished run, the repository id is invalid, or the hub refuses or
             cannot be reached. The output folder is left as it was, so the push can simply be repeated.
     """
-    require_finished_run(Path(output), "push")
+    output = Path(output)
+    require_finished_run(output, "push")
     problem = repo_id_problem(repo_id)
     if problem:
         raise UserError(f"push: --repo-id {problem}")
-    output = Path(output)
     repository = RepoPusher(repo_id, private=private, revision=revision)
     return repository.upload(output, commit_message or "Upload model trained with llmkit")
 
