@@ -9,6 +9,7 @@ from llmkit.errors import UserError
 
 # name -> (module, one-line description)
 RECIPES: dict[str, tuple[str, str]] = {
+    "qa": ("recipes.qa", "extractive question answering (SQuAD v1.1/v2.0) with BERT-style encoders"),
     "sentiment": ("recipes.sentiment", "text classification (sentiment) with BERT-style encoders or GPT-2"),
 }
 
