@@ -281,24 +281,27 @@ def small_split(source, target, articles):
     return target
 
 
-@pytest.mark.slow
-def test_trains_writes_predictions_and_predicts(tiny_bert, tmp_path):
-    train = small_split(QA / "train.json", tmp_path / "train.json", 8)
-    validation = small_split(QA / "validation.json", tmp_path / "validation.json", 3)
-    out = tmp_path / "run"
-    result = run_recipe(
+def run_qa(model, train, validation, out, *overrides):
+    """A short in-process run on small windows (later overrides win)."""
+    return run_recipe(
         "qa",
-        f"model.name={tiny_bert}",
+        f"model.name={model}",
         f"data.train={train}",
         f"data.validation={validation}",
         f"output_dir={out}",
         "data.max_length=128",
         "data.doc_stride=32",
-        "train.max_steps=16",
         "train.batch_size=8",
-        "train.lr=3e-3",
-        "train.log_every=4",
+        *overrides,
     )
+
+
+@pytest.mark.slow
+def test_trains_writes_predictions_and_predicts(tiny_bert, tmp_path):
+    train = small_split(QA / "train.json", tmp_path / "train.json", 8)
+    validation = small_split(QA / "validation.json", tmp_path / "validation.json", 3)
+    out = tmp_path / "run"
+    result = run_qa(tiny_bert, train, validation, out, "train.max_steps=16", "train.lr=3e-3", "train.log_every=4")
     log = [json.loads(line) for line in (out / "train_log.jsonl").read_text().splitlines()]
     losses = [r["loss"] for r in log if r["kind"] == "train"]
     assert losses[-1] < losses[0]  # 4 windows of 4 steps: the loss falls
@@ -332,17 +335,7 @@ def test_v2_data_gets_no_answer_scores_and_null_odds(tiny_bert, tmp_path):
     train = small_split(QA / "train_v2.json", tmp_path / "train.json", 1)
     validation = small_split(QA / "validation_v2.json", tmp_path / "validation.json", 1)
     out = tmp_path / "run"
-    result = run_recipe(
-        "qa",
-        f"model.name={tiny_bert}",
-        f"data.train={train}",
-        f"data.validation={validation}",
-        f"output_dir={out}",
-        "data.max_length=128",
-        "data.doc_stride=32",
-        "train.max_steps=2",
-        "train.batch_size=8",
-    )
+    result = run_qa(tiny_bert, train, validation, out, "train.max_steps=2")
     examples = load_examples(str(validation), "", "", DataConfig())
     no_answer = sum(not e["answers"]["text"] for e in examples)
     assert result["eval"]["NoAns_total"] == no_answer > 0
@@ -358,16 +351,6 @@ def test_v2_data_gets_no_answer_scores_and_null_odds(tiny_bert, tmp_path):
 def test_gpt2_trains_with_its_first_token_as_no_answer(tiny_gpt2, tmp_path):
     train = small_split(QA / "train.json", tmp_path / "train.json", 1)
     out = tmp_path / "run"
-    result = run_recipe(
-        "qa",
-        f"model.name={tiny_gpt2}",
-        f"data.train={train}",
-        f"data.validation={train}",
-        f"output_dir={out}",
-        "data.max_length=200",
-        "data.doc_stride=32",
-        "train.max_steps=2",
-        "train.batch_size=8",
-    )
+    result = run_qa(tiny_gpt2, train, train, out, "data.max_length=200", "train.max_steps=2")
     assert result["train"]["steps"] == 2 and 0 <= result["eval"]["f1"] <= 100
     assert (out / "predictions.json").is_file()
