@@ -35,11 +35,10 @@ from typing import Any
 
 import numpy as np
 import torch
-import yaml
 from transformers import AutoModelForQuestionAnswering, AutoTokenizer, DataCollatorWithPadding
 
 from llmkit import metrics
-from llmkit.config import ModelConfig, RunConfig
+from llmkit.config import ModelConfig, RunConfig, read_saved_config
 from llmkit.errors import ConfigError, UserError
 from llmkit.models import ensure_pad_token, load_config, load_model, load_tokenizer
 from llmkit.qa_data import load_examples, make_example, resolve_version_2
@@ -347,7 +346,7 @@ def predict(output_dir: Path, records: list[dict[str, str]], batch_size: int = 3
     offsets into the context.
     """
     output_dir = Path(output_dir)
-    saved = yaml.safe_load((output_dir / RUN_CONFIG).read_text(encoding="utf-8"))
+    saved = read_saved_config(output_dir / RUN_CONFIG)
     fields = {
         "id_column": "id",
         "question_column": "question",

@@ -297,7 +297,7 @@ def run_qa(model, train, validation, out, *overrides):
 
 
 @pytest.mark.slow
-def test_trains_writes_predictions_and_predicts(tiny_bert, tmp_path):
+def test_trains_writes_predictions_and_predicts(tiny_bert, tmp_path, capsys):
     train = small_split(QA / "train.json", tmp_path / "train.json", 8)
     validation = small_split(QA / "validation.json", tmp_path / "validation.json", 3)
     out = tmp_path / "run"
@@ -328,6 +328,10 @@ def test_trains_writes_predictions_and_predicts(tiny_bert, tmp_path):
         assert record["answer"] == context[record["start"] : record["end"]] and record["answer"].strip()
     with pytest.raises(UserError, match="record 1: the context is empty"):
         predict(out, [{"question": "Who?", "context": ""}])
+    capsys.readouterr()
+    main(["predict", str(out), "--question", first["question"], "--context", first["context"]])
+    printed = capsys.readouterr().out
+    assert printed.startswith(f"answer={answers[0]['answer']}  score=")
 
 
 @pytest.mark.slow
