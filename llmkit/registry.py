@@ -10,6 +10,7 @@ from llmkit.errors import UserError
 # name -> (module, one-line description)
 RECIPES: dict[str, tuple[str, str]] = {
     "sentiment": ("recipes.sentiment", "text classification (sentiment) with BERT-style encoders or GPT-2"),
+    "translation": ("recipes.translation", "translation with seq2seq models, BERT/GPT-2 encoder-decoders or GPT-2"),
 }
 
 
