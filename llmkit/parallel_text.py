@@ -75,9 +75,9 @@ def load_pairs(
                 )
         sources, targets = [r[source_lang] for r in rows], [r[target_lang] for r in rows]
     else:
-        wanted = {"data.source_column": source_column or source_lang, "data.target_column": target_column or target_lang}
-        require_columns(table, wanted, source)
-        sources, targets = list(table[wanted["data.source_column"]]), list(table[wanted["data.target_column"]])
+        source_column, target_column = source_column or source_lang, target_column or target_lang
+        require_columns(table, {"data.source_column": source_column, "data.target_column": target_column}, source)
+        sources, targets = list(table[source_column]), list(table[target_column])
     _check_filled(sources, targets, lambda row: row_location(row, key, source))
     return Pairs([s.strip() for s in sources], [t.strip() for t in targets])
 
@@ -100,7 +100,7 @@ def _aligned_files(files: list[Path], key: str) -> Pairs:
 
 
 def _check_filled(sources: list, targets: list, where: Callable[[int], str]) -> None:
-    for row, (source, target) in enumerate(zip(sources, targets)):
+    for row, (source, target) in enumerate(zip(sources, targets, strict=True)):
         for side, text in (("source", source), ("target", target)):
             if not isinstance(text, str) or not text.strip():
                 raise UserError(

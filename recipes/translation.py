@@ -37,7 +37,6 @@ import torch
 import yaml
 from tqdm.auto import tqdm
 from transformers import (
-    AutoConfig,
     AutoModel,
     AutoModelForCausalLM,
     AutoModelForSeq2SeqLM,
@@ -294,8 +293,8 @@ def build_model(model: TranslationModelConfig, tokenizers: TokenizerPair) -> Any
         return network
     model_config = _model_config(model, tokenizers.source)
     if model.form == "seq2seq":
-        hint = "Fix: use model.form=encoder-decoder (BERT/GPT-2 blocks) or model.form=decoder-only (GPT-2)."
-        _require(model_config, MODEL_FOR_SEQ_TO_SEQ_CAUSAL_LM_MAPPING_NAMES, model.name, f"sequence-to-sequence. {hint}")
+        hint = "sequence-to-sequence. Fix: use model.form=encoder-decoder (BERT/GPT-2) or model.form=decoder-only"
+        _require(model_config, MODEL_FOR_SEQ_TO_SEQ_CAUSAL_LM_MAPPING_NAMES, model.name, hint)
         network = load_model(AutoModelForSeq2SeqLM, model, model_config)
     else:
         _require(model_config, MODEL_FOR_CAUSAL_LM_MAPPING_NAMES, model.name, "a causal (decoder-only) language model")
@@ -399,10 +398,12 @@ def encode_pairs(pairs: Pairs, tokenizers: TokenizerPair, form: str, data: DataC
         targets = encoded["input_ids"]
     targets = [row if row and row[-1] == end else [*row, end] for row in targets]
     if form != "decoder-only":
-        return [{"input_ids": s, "labels": t, "index": i} for i, (s, t) in enumerate(zip(sources, targets))]
+        return [
+            {"input_ids": s, "labels": t, "index": i} for i, (s, t) in enumerate(zip(sources, targets, strict=True))
+        ]
     return [
         {"input_ids": s + t, "labels": [-100] * len(s) + t, "prompt_length": len(s), "index": i}
-        for i, (s, t) in enumerate(zip(sources, targets))
+        for i, (s, t) in enumerate(zip(sources, targets, strict=True))
     ]
 
 
@@ -467,9 +468,18 @@ PREDICT_FIELDS: tuple[str, ...] = ("text",)
 
 
 def predict(output_dir: Path, records: list[dict[str, str]], batch_size: int = 32) -> list[dict[str, Any]]:
-    """Translate `records[i]["text"]` with the model trained in `output_dir`; one `{"translation": ...}` each."""
+    """Translate `records[i]["text"]` with the model trained in `output_dir`; one `{"translation": ...}` each.
+
+    Blank texts get a blank translation, so a file's lines and its translations stay aligned.
+    """
     output_dir = Path(output_dir)
-    settings = yaml.safe_load((output_dir / RUN_CONFIG).read_text(encoding="utf-8"))
+    run_config = output_dir / RUN_CONFIG
+    settings = yaml.safe_load(run_config.read_text(encoding="utf-8")) if run_config.is_file() else None
+    if not settings or settings.get("recipe") != "translation" or not (output_dir / "config.json").is_file():
+        raise UserError(
+            f"{output_dir} is not the output folder of a finished `llmkit train translation` run (it needs "
+            f"{RUN_CONFIG} and the saved model). Fix: train one, or pass its output_dir."
+        )
     form, data = settings["model"]["form"], DataConfig(**settings["data"])
     source = AutoTokenizer.from_pretrained(output_dir)
     separate = output_dir / TARGET_TOKENIZER
@@ -477,20 +487,20 @@ def predict(output_dir: Path, records: list[dict[str, str]], batch_size: int = 3
     auto = AutoModelForCausalLM if form == "decoder-only" else AutoModelForSeq2SeqLM
     model = auto.from_pretrained(output_dir).eval()
     set_language_codes(target, model.generation_config, data)
-    prefix = source_prefix(data, AutoConfig.from_pretrained(output_dir).model_type)
-    texts = [prefix + record["text"] for record in records]
-    ids = encode_sources(texts, source, form, data.max_source_length)
+    prefix = source_prefix(data, model.config.model_type)
+    filled = [i for i, record in enumerate(records) if record["text"].strip()]
+    ids = encode_sources([prefix + records[i]["text"].strip() for i in filled], source, form, data.max_source_length)
     features = [
         {"input_ids": row, "index": i, **({"prompt_length": len(row)} if form == "decoder-only" else {})}
-        for i, row in enumerate(ids)
+        for i, row in zip(filled, ids, strict=True)
     ]
-    features.sort(key=lambda f: -len(f["input_ids"]))  # similar lengths per batch: little padding
-    translations: dict[int, str] = {}
+    features.sort(key=lambda f: -len(f["input_ids"]))  # similar lengths in a batch: little padding
+    translations = dict.fromkeys(range(len(records)), "")
     pad = model.generation_config.pad_token_id
     for start in tqdm(range(0, len(features), batch_size), desc="translate", unit="batch"):
         batch = collate(features[start : start + batch_size], source.pad_token_id)
         with torch.no_grad():
             generated = generate(model, batch, form)
-        texts_out = decode(target, torch.where(generated == pad, -1, generated))
-        translations.update(zip(batch["meta_index"].tolist(), texts_out))
+        texts = decode(target, torch.where(generated == pad, -1, generated))
+        translations.update(zip(batch["meta_index"].tolist(), texts, strict=True))
     return [{"translation": translations[i]} for i in range(len(records))]
