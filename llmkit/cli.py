@@ -4,6 +4,7 @@
     llmkit train RECIPE [--config FILE] [key=value]    train a recipe (also under `accelerate launch -m llmkit`)
     llmkit push OUTPUT_DIR --repo-id NAME/MODEL        share a finished run on a model hub, with a model card
     llmkit predict OUTPUT_DIR [--FIELD TEXT] [--file F] [--json]   run a finished run's model on new inputs
+    llmkit translate OUT (--text TEXT | --file FILE)    translate with a model trained by the translation recipe
 
 Bad input ends with one line on stderr and exit status 2; `--debug` (anywhere) shows the traceback instead.
 """
@@ -53,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     predict.add_argument("output_dir", help="the run's output folder")
     predict.add_argument("options", nargs=argparse.REMAINDER, help="--FIELD TEXT, --file FILE, --json, ...")
+    translate = commands.add_parser("translate", help="translate text with a trained translation model")
+    translate.add_argument("output_dir", help="output folder of a `llmkit train translation` run")
+    given = translate.add_mutually_exclusive_group(required=True)
+    given.add_argument("--text", action="append", help="a sentence to translate (repeatable)")
+    given.add_argument("--file", help="a text file: one sentence per line, one translation printed per line")
+    translate.add_argument("--batch-size", type=int, default=32, help="sentences per generation batch")
     return parser
 
 
@@ -97,7 +104,31 @@ def cmd_predict(args: argparse.Namespace) -> None:
     run(args.output_dir, args.options)
 
 
-COMMANDS = {"recipes": cmd_recipes, "train": cmd_train, "push": cmd_push, "predict": cmd_predict}
+def cmd_translate(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from llmkit.data import check_utf8
+    from llmkit.registry import get_recipe
+
+    texts = args.text
+    if args.file:
+        path = Path(args.file)
+        if not path.is_file():
+            raise UserError(f"--file: {path} does not exist. Fix: pass a text file with one sentence per line.")
+        check_utf8(path, "--file")
+        texts = path.read_text(encoding="utf-8").splitlines()
+    records = get_recipe("translation").predict(Path(args.output_dir), [{"text": t} for t in texts], args.batch_size)
+    for record in records:
+        print(record["translation"])
+
+
+COMMANDS = {
+    "recipes": cmd_recipes,
+    "train": cmd_train,
+    "push": cmd_push,
+    "predict": cmd_predict,
+    "translate": cmd_translate,
+}
 
 
 def _is_main_process() -> bool:

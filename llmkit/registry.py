@@ -11,6 +11,7 @@ from llmkit.errors import UserError
 RECIPES: dict[str, tuple[str, str]] = {
     "qa": ("recipes.qa", "extractive question answering (SQuAD v1.1/v2.0) with BERT-style encoders"),
     "sentiment": ("recipes.sentiment", "text classification (sentiment) with BERT-style encoders or GPT-2"),
+    "translation": ("recipes.translation", "translation with seq2seq models, BERT/GPT-2 encoder-decoders or GPT-2"),
 }
 
 
