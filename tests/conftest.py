@@ -8,6 +8,9 @@ os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("TQDM_DISABLE", "1")
+# Tiny test models gain nothing from a second thread, and OpenMP threads that spin on a busy machine make them
+# many times slower; subprocesses inherit this too.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import pytest
 from helpers import make_tiny_bert, make_tiny_gpt2, run_recipe
