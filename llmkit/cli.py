@@ -5,6 +5,7 @@
     llmkit push OUTPUT_DIR --repo-id NAME/MODEL        share a finished run on a model hub, with a model card
     llmkit predict OUTPUT_DIR [--FIELD TEXT] [--file F] [--json]   run a finished run's model on new inputs
     llmkit translate OUT (--text TEXT | --file FILE)    translate with a model trained by the translation recipe
+    llmkit generate OUTPUT_DIR --prompt TEXT [...]     sample text from a trained causal language model
 
 Bad input ends with one line on stderr and exit status 2; `--debug` (anywhere) shows the traceback instead.
 """
@@ -60,7 +61,38 @@ def build_parser() -> argparse.ArgumentParser:
     given.add_argument("--text", action="append", help="a sentence to translate (repeatable)")
     given.add_argument("--file", help="a text file: one sentence per line, one translation printed per line")
     translate.add_argument("--batch-size", type=int, default=32, help="sentences per generation batch")
+
+    from llmkit.generation import SamplingConfig
+
+    defaults = SamplingConfig()
+    generate = commands.add_parser("generate", help="sample text from a trained causal LM (e.g. a clm run)")
+    generate.add_argument("output_dir", help="folder of a trained model (the output_dir of a clm run)")
+    generate.add_argument("--prompt", action="append", help="text to continue (repeatable; default: stdin lines)")
+    generate.add_argument("--max-new-tokens", type=int, default=defaults.max_new_tokens)
+    generate.add_argument("--temperature", type=float, default=defaults.temperature, help="0 means greedy")
+    generate.add_argument("--top-k", type=int, default=defaults.top_k, help="0 turns it off")
+    generate.add_argument("--top-p", type=float, default=defaults.top_p, help="1 turns it off")
+    generate.add_argument("--repetition-penalty", type=float, default=defaults.repetition_penalty)
+    generate.add_argument("--seed", type=int, default=defaults.seed)
     return parser
+
+
+def cmd_generate(args: argparse.Namespace) -> None:
+    from llmkit.generation import SamplingConfig, generate, load_generator
+
+    settings = SamplingConfig(
+        prompts=[],
+        max_new_tokens=args.max_new_tokens,
+        temperature=args.temperature,
+        top_k=args.top_k,
+        top_p=args.top_p,
+        repetition_penalty=args.repetition_penalty,
+        seed=args.seed,
+    )
+    prompts = args.prompt or [line.rstrip("\n") for line in sys.stdin]
+    model, tokenizer = load_generator(args.output_dir)
+    for prompt, text in zip(prompts, generate(model, tokenizer, prompts, settings), strict=True):
+        print(prompt + text)
 
 
 def cmd_recipes(args: argparse.Namespace) -> None:
@@ -128,6 +160,7 @@ COMMANDS = {
     "push": cmd_push,
     "predict": cmd_predict,
     "translate": cmd_translate,
+    "generate": cmd_generate,
 }
 
 

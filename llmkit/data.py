@@ -41,7 +41,15 @@ def resolve_path(path: str) -> Path:
     return bundled if bundled.exists() else candidate
 
 
-def load_split(source: str, *, split: str = "train", config_name: str | None = None, key: str) -> datasets.Dataset:
+def load_split(
+    source: str,
+    *,
+    split: str = "train",
+    config_name: str | None = None,
+    key: str,
+    streaming: bool = False,
+    text_by: str = "line",
+) -> datasets.Dataset | datasets.IterableDataset:
     """Load one split from a local file or a hub dataset id.
 
     Args:
@@ -49,12 +57,15 @@ def load_split(source: str, *, split: str = "train", config_name: str | None = N
         split: The split to take from a hub dataset.
         config_name: The hub dataset's configuration (e.g. `sst2` of `glue`).
         key: The config key that named `source`, for error messages.
+        streaming: Return an `IterableDataset` that reads as it goes. The whole-file UTF-8 and JSON-lines checks
+            are skipped, since they would read everything up front.
+        text_by: What one row of a .txt file is: a `line`, a blank-line-separated `paragraph`, or the whole file.
     """
     path = resolve_path(source)
     if path.suffix.lower() in BUILDERS or path.exists():
-        return _load_file(path, key)
+        return _load_file(path, key, streaming, text_by)
     try:
-        return datasets.load_dataset(source, config_name, split=split)
+        return datasets.load_dataset(source, config_name, split=split, streaming=streaming)
     except Exception as error:  # the hub client raises many types; all mean "could not get it"
         raise UserError(
             f"{key}: cannot load dataset '{source}' (split '{split}'): {str(error).splitlines()[0]}. "
@@ -62,21 +73,24 @@ def load_split(source: str, *, split: str = "train", config_name: str | None = N
         ) from None
 
 
-def _load_file(path: Path, key: str) -> datasets.Dataset:
+def _load_file(path: Path, key: str, streaming: bool = False, text_by: str = "line") -> datasets.Dataset:
     suffix = path.suffix.lower()
     if suffix not in BUILDERS:
         known = ", ".join(sorted(BUILDERS))
         raise UserError(f"{key}: {path} has an unsupported extension '{suffix}'. Use one of: {known}")
     if not path.is_file():
         raise UserError(f"{key}: file {path} does not exist. Fix: correct the path or create the file.")
-    if suffix != ".parquet":  # a binary format: the parquet reader checks its own encoding
+    # A binary format checks its own encoding; a stream is not read up front.
+    if suffix != ".parquet" and not streaming:
         check_utf8(path, key)
-    if suffix == ".jsonl":
+    if suffix == ".jsonl" and not streaming:
         check_json_lines(path, key)
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = {"streaming": streaming}
     if suffix == ".tsv":
         # TSV benchmark files (SST-2 among them) contain bare quote characters that are part of the text.
-        kwargs = {"delimiter": "\t", "quoting": csv.QUOTE_NONE}
+        kwargs.update(delimiter="\t", quoting=csv.QUOTE_NONE)
+    if suffix == ".txt":
+        kwargs["sample_by"] = text_by
     empty = UserError(f"{key}: {path} contains no examples. Fix: add data or point {key} at another file.")
     try:
         dataset = datasets.load_dataset(BUILDERS[suffix], data_files=str(path), split="train", **kwargs)
@@ -84,7 +98,7 @@ def _load_file(path: Path, key: str) -> datasets.Dataset:
         if _has_no_rows(path):
             raise empty from None
         raise UserError(f"{key}: cannot parse {path}: {str(error).splitlines()[0]}") from None
-    if len(dataset) == 0:
+    if not streaming and len(dataset) == 0:
         raise empty
     return dataset
 

@@ -10,6 +10,8 @@ from llmkit.errors import UserError
 # name -> (module, one-line description)
 RECIPES: dict[str, tuple[str, str]] = {
     "qa": ("recipes.qa", "extractive question answering (SQuAD v1.1/v2.0) with BERT-style encoders"),
+    "clm": ("recipes.clm", "causal language modelling (GPT-2): pretrain from scratch or continue a checkpoint"),
+    "mlm": ("recipes.mlm", "masked language modelling (BERT): pretrain from scratch or continue a checkpoint"),
     "sentiment": ("recipes.sentiment", "text classification (sentiment) with BERT-style encoders or GPT-2"),
     "translation": ("recipes.translation", "translation with seq2seq models, BERT/GPT-2 encoder-decoders or GPT-2"),
 }

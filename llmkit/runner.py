@@ -26,7 +26,7 @@ from typing import Any
 import torch
 from accelerate import Accelerator, DataLoaderConfiguration
 from accelerate.utils import set_seed
-from torch.utils.data import DataLoader
+from torch.utils.data import DataLoader, IterableDataset
 from tqdm.auto import tqdm
 from transformers import get_scheduler
 
@@ -53,7 +53,9 @@ class Task:
     Attributes:
         model: The network; its forward returns an output with `.loss` when the batch has labels.
         tokenizer: Saved next to the model so the output folder is self-contained.
-        train_dataset: Tokenized training examples (a `datasets.Dataset` or any indexable dataset).
+        train_dataset: Tokenized training examples: any indexable dataset (a `datasets.Dataset`), or a
+            `torch.utils.data.IterableDataset` for streamed corpora (then `train.max_steps` is required, an epoch
+            is one pass over the stream, and a resumed run skips the batches already seen).
         eval_dataset: Tokenized validation examples, or None.
         collate_fn: Turns a list of examples into a padded batch of tensors.
         lengths: Token count of each training example, for length-grouped batching (None disables it).
@@ -64,6 +66,8 @@ class Task:
         compute_metrics: Turns the gathered evaluation outputs into named metrics.
         metric_for_best: The metric that picks the best checkpoint.
         greater_is_better: Whether a larger `metric_for_best` is better.
+        after_evaluate: Called on the main process after each evaluation with the unwrapped model, the step and
+            the metrics (e.g. to write text samples into the output folder).
     """
 
     model: torch.nn.Module
@@ -77,6 +81,7 @@ class Task:
     compute_metrics: Callable[[dict[str, torch.Tensor]], dict[str, float]] | None = None
     metric_for_best: str = "loss"
     greater_is_better: bool = False
+    after_evaluate: Callable[[torch.nn.Module, int, dict[str, float]], None] | None = None
 
 
 @dataclass
@@ -192,7 +197,9 @@ class Runner:
         self.accelerator = Accelerator(
             mixed_precision=pick_precision(train.mixed_precision),
             gradient_accumulation_steps=train.grad_accum_steps,
-            dataloader_config=DataLoaderConfiguration(split_batches=True),
+            # Streams are read by every process rather than dispatched from the first: the dispatcher drops the
+            # DataLoader's private generator, so resuming would draw on the global RNG and shift dropout masks.
+            dataloader_config=DataLoaderConfiguration(split_batches=True, dispatch_batches=False),
             log_with="tensorboard",
             project_dir=str(self.output),
         )
@@ -211,6 +218,12 @@ class Runner:
             self.pusher = RepoPusher(config.hub.repo_id, private=config.hub.private, revision=config.hub.revision)
         set_seed(config.seed)
         self.task = build_task(config, self.accelerator)
+        self.streaming = isinstance(self.task.train_dataset, IterableDataset)
+        if self.streaming and not train.max_steps:
+            raise UserError(
+                "config: the training data is streamed, so its length is unknown and 'train.epochs' cannot set the "
+                "run's length. Fix: set train.max_steps=N."
+            )
         self.state = TrainState()
 
     # ----------------------------------------------------------------------------------------------------------
@@ -224,9 +237,10 @@ class Runner:
             if task.eval_dataset is not None
             else None
         )
-        steps_per_epoch = math.ceil(len(train_dl) / cfg.grad_accum_steps)
+        # A stream has no length: it runs for max_steps, starting a new pass whenever it runs dry.
+        steps_per_epoch = None if self.streaming else math.ceil(len(train_dl) / cfg.grad_accum_steps)
         max_steps = cfg.max_steps or cfg.epochs * steps_per_epoch
-        epochs = math.ceil(max_steps / steps_per_epoch)
+        epochs = math.inf if self.streaming else math.ceil(max_steps / steps_per_epoch)
         optimizer = build_optimizer(task.model, cfg.lr, cfg.weight_decay)
         scheduler = get_scheduler(
             cfg.scheduler,
@@ -241,11 +255,11 @@ class Runner:
         self._resume()
         trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
         logger.info(
-            "%s: %d training examples, %d steps (%d per epoch), %s trainable parameters, %d process(es), %s",
+            "%s: %s training examples, %d steps (%s per epoch), %s trainable parameters, %d process(es), %s",
             self.recipe,
-            len(task.train_dataset),
+            "streamed" if self.streaming else len(task.train_dataset),
             max_steps,
-            steps_per_epoch,
+            steps_per_epoch or "?",
             f"{trainable:,}",
             acc.num_processes,
             f"mixed precision {acc.mixed_precision}",
@@ -265,9 +279,13 @@ class Runner:
         model.train()
         while self.state.step < max_steps and self.state.epoch < epochs:
             train_dl.set_epoch(self.state.epoch)
+            if hasattr(task.train_dataset, "set_epoch"):  # examples that change by epoch (dynamic masking)
+                task.train_dataset.set_epoch(self.state.epoch)
             skip = self.state.batches_in_epoch
             batches = acc.skip_first_batches(train_dl, skip) if skip else train_dl
+            seen = skip
             for batch in batches:
+                seen += 1
                 with acc.accumulate(model):
                     loss = model(**model_inputs(batch)).loss
                     acc.backward(loss)
@@ -303,7 +321,7 @@ class Runner:
                     window_loss.zero_()
                     window_tokens = window_batches = 0
                     window_start = time.perf_counter()
-                epoch_done = self.state.batches_in_epoch == len(train_dl)
+                epoch_done = not self.streaming and self.state.batches_in_epoch == len(train_dl)
                 end = step == max_steps
                 pause = time.perf_counter()
                 if eval_dl is not None and (
@@ -320,10 +338,15 @@ class Runner:
                 window_start += time.perf_counter() - pause
                 if end:
                     break
+            if self.streaming and self.state.step < max_steps:
+                if seen == 0:
+                    raise UserError("the training stream yields no batches. Fix: check the training data.")
+                self.state.epoch += 1
+                self.state.batches_in_epoch = 0
         progress.close()
         summary = {
             "steps": self.state.step,
-            "epochs": self.state.step / steps_per_epoch,
+            "epochs": self.state.epoch if self.streaming else self.state.step / steps_per_epoch,
             "train_seconds": train_seconds,
             "real_tokens": real_tokens,
             "real_tokens_per_s": real_tokens / train_seconds if train_seconds else 0.0,
@@ -354,17 +377,22 @@ class Runner:
             metrics.update(task.compute_metrics(gathered))
         self._log("eval", {"step": self.state.step, **metrics})
         logger.info("eval at step %d: %s", self.state.step, ", ".join(f"{k}={v:.4f}" for k, v in metrics.items()))
+        if task.after_evaluate is not None and acc.is_main_process:
+            task.after_evaluate(acc.unwrap_model(model), self.state.step, metrics)
         return metrics
 
     # ----------------------------------------------------------------------------------------------------------
     def _dataloader(self, dataset: Any, lengths: Sequence[int] | None, batch_size: int, shuffle: bool) -> DataLoader:
-        sampler = LengthGroupedSampler(
-            lengths if lengths is not None else [0] * len(dataset),
-            batch_size,
-            seed=self.config.seed,
-            shuffle=shuffle,
-            group_by_length=self.config.train.group_by_length and lengths is not None,
-        )
+        # A stream brings its own order; no sampler can index it.
+        sampler = None
+        if not isinstance(dataset, IterableDataset):
+            sampler = LengthGroupedSampler(
+                lengths if lengths is not None else [0] * len(dataset),
+                batch_size,
+                seed=self.config.seed,
+                shuffle=shuffle,
+                group_by_length=self.config.train.group_by_length and lengths is not None,
+            )
         return DataLoader(
             dataset,
             batch_size=batch_size,

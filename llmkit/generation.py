@@ -1,0 +1,90 @@
+"""Sample text from a causal language model with `model.generate`: used by `llmkit generate`, the `clm` recipe's
+samples at each evaluation, and its `predict`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
+
+from llmkit.errors import ConfigError, UserError
+
+
+@dataclass
+class SamplingConfig:
+    """How text is sampled (at each evaluation, and the defaults of `llmkit generate`)."""
+
+    prompts: list[str] = field(default_factory=lambda: ["One cold morning", "Here is the weather for", "Dear"])
+    """Fixed prompts sampled at each evaluation into `samples.jsonl` in the output folder; [] turns sampling off."""
+    max_new_tokens: int = 48
+    """Tokens to generate per prompt (fewer when the model ends the text with EOS)."""
+    temperature: float = 0.8
+    """Softmax temperature; 0 picks the most likely token every time (greedy)."""
+    top_k: int = 50
+    """Sample among the k most likely tokens; 0 turns it off."""
+    top_p: float = 0.95
+    """Sample among the most likely tokens whose probabilities add up to p; 1 turns it off."""
+    repetition_penalty: float = 1.0
+    """Divide the scores of tokens already in the text by this (1 turns it off; 1.2 is a common choice)."""
+    seed: int = 0
+    """Seeds the sampling, so the samples of two evaluations differ only through the model."""
+
+    def __post_init__(self) -> None:
+        if self.max_new_tokens < 1:
+            raise ConfigError(f"'max_new_tokens' must be at least 1, got {self.max_new_tokens}")
+        if self.temperature < 0 or self.top_k < 0 or not 0 < self.top_p <= 1 or self.repetition_penalty <= 0:
+            raise ConfigError(
+                "'temperature' and 'top_k' must be 0 or more, 'top_p' in (0, 1] and 'repetition_penalty' positive"
+            )
+
+
+def generate(
+    model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, prompts: list[str], settings: SamplingConfig
+) -> list[str]:
+    """The continuation of each prompt (without the prompt), stopping at EOS or after `max_new_tokens`.
+
+    Sampling draws from its own seeded random stream, so calling this in the middle of training changes nothing
+    about the training run.
+    """
+    if tokenizer.eos_token_id is None:
+        raise UserError("generate: the tokenizer has no EOS token, so generation cannot know where text ends.")
+    was_training = model.training
+    model.eval()
+    sample = settings.temperature > 0
+    options = {"temperature": settings.temperature, "top_k": settings.top_k, "top_p": settings.top_p} if sample else {}
+    continuations = []
+    with torch.random.fork_rng(devices=[]), torch.no_grad():
+        torch.manual_seed(settings.seed)
+        for prompt in prompts:
+            # One prompt at a time: no padding, so positions need no care. An empty prompt starts a new document.
+            ids = tokenizer(prompt, return_tensors="pt")["input_ids"] if prompt else None
+            if ids is None or ids.shape[1] == 0:
+                ids = torch.tensor([[tokenizer.eos_token_id]])
+            output = model.generate(
+                input_ids=ids.to(model.device),
+                attention_mask=torch.ones_like(ids, device=model.device),
+                do_sample=sample,
+                max_new_tokens=settings.max_new_tokens,
+                repetition_penalty=settings.repetition_penalty,
+                eos_token_id=tokenizer.eos_token_id,
+                pad_token_id=tokenizer.eos_token_id,
+                **options,
+            )
+            continuations.append(tokenizer.decode(output[0, ids.shape[1] :], skip_special_tokens=True))
+    model.train(was_training)
+    return continuations
+
+
+def load_generator(folder: str | Path) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
+    """A trained causal LM and its tokenizer from an output folder (offline: the folder holds both)."""
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(folder)
+        model = AutoModelForCausalLM.from_pretrained(folder)
+    except (OSError, ValueError) as error:
+        raise UserError(
+            f"generate: {folder} does not hold a causal language model and tokenizer ({str(error).splitlines()[0]}). "
+            "Fix: pass the output_dir of a finished clm run."
+        ) from None
+    return model, tokenizer
