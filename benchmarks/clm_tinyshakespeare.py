@@ -88,9 +88,11 @@ def prepare_data(args: argparse.Namespace, folder: Path) -> tuple[Path, Path, Pa
     train, validation = folder / "train.jsonl", folder / "validation.jsonl"
     train.write_text(json.dumps({"text": text[:cut]}) + "\n", encoding="utf-8")
     validation.write_text(json.dumps({"text": text[cut:]}) + "\n", encoding="utf-8")
-    tokenizer = GPT2TokenizerFast(
-        vocab_file=str(args.tokenizer / "vocab.json"), merges_file=str(args.tokenizer / "merges.txt")
-    )
+    # transformers 5 silently ignores GPT2TokenizerFast(vocab_file=..., merges_file=...) (an empty vocabulary);
+    # from_pretrained on the folder reads vocab.json and merges.txt.
+    tokenizer = GPT2TokenizerFast.from_pretrained(str(args.tokenizer))
+    if len(tokenizer) != 50257:
+        sys.exit(f"benchmark: {args.tokenizer} did not load as the GPT-2 tokenizer ({len(tokenizer)} tokens)")
     tokenizer.save_pretrained(folder / "tokenizer")
     return train, validation, folder / "tokenizer"
 
@@ -175,6 +177,7 @@ def main() -> None:
             "train.weight_decay=0.1",
             "train.save_every=1000000",
             "train.log_every=20",
+            "train.eval_batch_size=8",  # 8 x 256 x 50257 fp32 logits are 0.4 GB already
         ]
     )
     cpu_seconds = time.process_time() - cpu_start

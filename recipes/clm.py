@@ -1,7 +1,7 @@
 """Causal language modelling (GPT-2): pretrain from scratch, or continue pretraining a checkpoint.
 
 Run it:
-    make pretrain RECIPE=clm                 # a small GPT-2 from scratch on data/lm, BPE trained on it (~5 min on CPU)
+    make pretrain RECIPE=clm                 # a small GPT-2 from scratch on data/lm, with a BPE trained on it
     llmkit train clm --config recipes/configs/clm/default.yaml train.max_steps=300
     llmkit train clm model=gpt2 model.init=pretrained data.train=notes.txt       # continue pretraining GPT-2
     llmkit train clm model.n_layer=4 model.n_embd=256 tokenizer.vocab_size=16000 data.block_size=256
