@@ -305,6 +305,11 @@ def coerce(value: Any, kind: Any, setting: Setting) -> Any:
                 errors.append(error)
         raise errors[0]
     if origin is Literal:
+        if isinstance(value, bool):
+            # YAML reads `no`/`off` as false and `yes`/`on` as true; take the one option spelled that way.
+            spellings = ("yes", "on", "true") if value else ("no", "off", "false")
+            spelled = [a for a in args if isinstance(a, str) and a.lower() in spellings]
+            value = spelled[0] if len(spelled) == 1 else value
         if value in args:
             return value
         allowed = ", ".join(str(a) for a in args)

@@ -57,6 +57,12 @@ def test_choice_lists_allowed_values():
         load_config(Config, None, ["train.mixed_precision=fp8"])
 
 
+def test_yaml_booleans_that_spell_a_choice(tmp_path):
+    # YAML 1.1 reads `no` as false; `train.mixed_precision=no` still means the choice "no".
+    assert load_config(Config, None, ["train.mixed_precision=no"]).train.mixed_precision == "no"
+    assert load_config(Config, write(tmp_path, "train:\n  mixed_precision: no\n")).train.mixed_precision == "no"
+
+
 def test_impossible_value_names_the_section():
     with pytest.raises(ConfigError, match="'train.warmup_ratio' must be in"):
         load_config(Config, None, ["train.warmup_ratio=1.5"])
