@@ -129,6 +129,8 @@ def test_generate_and_predict(lm_corpus, tmp_path, capsys):
     assert printed.startswith("The little fox") and len(printed.rstrip("\n")) > len("The little fox")
     records = clm.predict(out, [{"prompt": "A farmer"}, {"prompt": ""}])
     assert [r["prompt"] for r in records] == ["A farmer", ""] and all(isinstance(r["generated"], str) for r in records)
+    main(["predict", str(out), "--prompt", "A farmer", "--json"])
+    assert json.loads(capsys.readouterr().out)["prompt"] == "A farmer"
 
 
 @pytest.mark.parametrize(
