@@ -94,6 +94,7 @@ def test_streaming_gives_the_same_batches(lm_corpus):
     assert list(tasks[1].eval_dataset) == tasks[0].eval_dataset
 
 
+@pytest.mark.slow
 def test_resume_equals_uninterrupted_run(lm_corpus, tmp_path):
     args = (*TINY, *lm_corpus, "train.max_steps=8", "train.save_every=4", "train.eval_every=4", "sampling.prompts=[]")
     full, resumed = tmp_path / "full", tmp_path / "resumed"
