@@ -7,6 +7,7 @@
     llmkit translate OUT (--text TEXT | --file FILE)    translate with a model trained by the translation recipe
 
 Bad input ends with one line on stderr and exit status 2; `--debug` (anywhere) shows the traceback instead.
+A run stopped by SIGTERM/SIGINT checkpoints and exits with status 75 (`llmkit.faults.EXIT_PREEMPTED`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sys
 from collections.abc import Sequence
 
 from llmkit.errors import EXIT_USER_ERROR, UserError
+from llmkit.faults import Preempted
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -161,3 +163,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             raise
         print(f"llmkit: error: {error}", file=sys.stderr)
         sys.exit(EXIT_USER_ERROR)
+    except Preempted as stop:
+        if _is_main_process():
+            print(f"llmkit: {stop}", file=sys.stderr)
+        sys.exit(stop.exit_status)
