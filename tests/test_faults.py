@@ -43,7 +43,7 @@ def validation(tmp_path_factory):
     return path
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def tiny(tiny_bert, validation):
     """Model and validation overrides for every run in this file."""
     return (f"model.name={tiny_bert}", f"data.validation={validation}")
@@ -51,6 +51,26 @@ def tiny(tiny_bert, validation):
 
 def run(out, tiny, *extra):
     return run_recipe("sentiment", f"output_dir={out}", *tiny, *TINY, *extra)
+
+
+RESUMABLE = ("train.max_steps=8", "train.save_every=2", "train.keep_last=1")
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tiny, tmp_path_factory):
+    """The run every interrupted-and-resumed run must reproduce."""
+    out = tmp_path_factory.mktemp("uninterrupted")
+    run(out, tiny, *RESUMABLE)
+    return out
+
+
+def assert_same_run(expected, actual):
+    """Bit-identical weights, and the same evaluations and best checkpoint metric."""
+    assert_same_weights(expected, actual)
+    metrics = [json.loads((out / "metrics.json").read_text()) for out in (expected, actual)]
+    assert metrics[0]["eval"] == metrics[1]["eval"]
+    assert metrics[0]["best"]["value"] == metrics[1]["best"]["value"]
+    assert [r for r in log(expected) if r["kind"] == "eval"] == [r for r in log(actual) if r["kind"] == "eval"]
 
 
 def log(out):
@@ -89,25 +109,25 @@ def signal_after_step(monkeypatch):
         handle.remove()
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_signal_checkpoints_the_step_and_resume_is_exact(tiny, tmp_path, signal_after_step, signum):
-    full, stopped = tmp_path / "full", tmp_path / "stopped"
-    run(full, tiny, "train.max_steps=8")
+@pytest.mark.parametrize(
+    ("signum", "signal_after", "stopped_at"),
+    [(signal.SIGTERM, 3, 4), (signal.SIGINT, 4, 5)],
+    ids=["SIGTERM-on-a-checkpoint-step", "SIGINT-between-checkpoints"],
+)
+def test_signal_checkpoints_the_step_and_resume_is_exact(
+    tiny, uninterrupted, tmp_path, signal_after_step, signum, signal_after, stopped_at
+):
+    out = tmp_path / "run"
     handler = signal.getsignal(signum)
-    signal_after_step(signum, 3)
-    with pytest.raises(Preempted, match=r"stopped by SIG(TERM|INT) after step 4; .*resume_from_checkpoint=latest"):
-        run(stopped, tiny, "train.max_steps=8")
-    # The signal came after step 3's update; step 4 was under way, so it finished and was checkpointed once
-    # (no periodic checkpoint is due: one epoch is 5 steps).
-    assert checkpoints(stopped) == ["step-0000004"]
-    assert not (stopped / "model.safetensors").exists()
+    signal_after_step(signum, signal_after)
+    # The signal lands after one update; the next step is under way, so it finishes and is checkpointed.
+    with pytest.raises(Preempted, match=rf"stopped by {signum.name} after step {stopped_at}; .*=latest"):
+        run(out, tiny, *RESUMABLE)
+    assert checkpoints(out)[-1] == f"step-{stopped_at:07d}"
+    assert not (out / "model.safetensors").exists()
     assert signal.getsignal(signum) == handler  # the runner's handlers are gone again
-    metrics = run(stopped, tiny, "train.max_steps=8", "resume_from_checkpoint=latest")
-    assert_same_weights(full, stopped)  # bit-identical: data order, RNG, schedule, accumulation all resumed
-    assert metrics["eval"] == json.loads((full / "metrics.json").read_text())["eval"]
-    assert metrics["best"]["value"] == json.loads((full / "metrics.json").read_text())["best"]["value"]
-    evals = [r for r in log(full) if r["kind"] == "eval"]
-    assert [r for r in log(stopped) if r["kind"] == "eval"] == evals
+    run(out, tiny, *RESUMABLE, "resume_from_checkpoint=latest")
+    assert_same_run(uninterrupted, out)  # data order, RNG, schedule, accumulation, best metric all resumed
 
 
 def inject_nan_loss(monkeypatch, forward_call):
@@ -246,24 +266,17 @@ def launch(out, tiny, fault, *extra, processes=1):
 
 
 @pytest.mark.slow
-def test_sigkill_at_random_steps_then_resume_equals_uninterrupted(tiny, tmp_path):
-    args = ("train.max_steps=10", "train.save_every=2", "train.keep_last=1")
-    full, killed = tmp_path / "full", tmp_path / "killed"
-    run(full, tiny, *args)
-    rng = random.Random(8)
-    resume = "resume_from_checkpoint=latest"
-    first = launch(killed, tiny, f"kill-after-step:{rng.randint(3, 7)}", *args, resume)
-    second = launch(killed, tiny, f"kill-while-saving:{rng.randint(1, 2)}", *args, resume)
-    assert first.returncode == second.returncode == -signal.SIGKILL, second.stderr[-2000:]
-    assert any(name.endswith(".tmp") for name in checkpoints(killed))  # killed mid-write: left unfinished
-    last = launch(killed, tiny, "kill-after-step:99", *args, resume)
-    assert last.returncode == 0, last.stderr[-3000:]
-    assert "skipping incomplete checkpoint" in last.stderr
-    assert_same_weights(full, killed)
-    expected = json.loads((full / "metrics.json").read_text())
-    actual = json.loads((killed / "metrics.json").read_text())
-    assert actual["eval"] == expected["eval"] and actual["best"]["value"] == expected["best"]["value"]
-    assert [r for r in log(killed) if r["kind"] == "eval"] == [r for r in log(full) if r["kind"] == "eval"]
+def test_sigkill_at_random_steps_then_resume_equals_uninterrupted(tiny, uninterrupted, tmp_path, caplog):
+    out, rng, resume = tmp_path / "run", random.Random(8), "resume_from_checkpoint=latest"
+    first = launch(out, tiny, f"kill-after-step:{rng.randint(3, 6)}", *RESUMABLE, resume)
+    assert first.returncode == -signal.SIGKILL, first.stderr[-3000:]
+    second = launch(out, tiny, f"kill-while-saving:{rng.randint(1, 2)}", *RESUMABLE, resume)
+    assert second.returncode == -signal.SIGKILL, second.stderr[-3000:]
+    assert "resumed from" in second.stderr
+    assert checkpoints(out)[-1].endswith(".tmp")  # killed mid-write: left unfinished, the previous one intact
+    run(out, tiny, *RESUMABLE, resume)
+    assert "skipping incomplete checkpoint" in caplog.text
+    assert_same_run(uninterrupted, out)
 
 
 @pytest.mark.slow
