@@ -19,6 +19,7 @@ checkpoint, so rerun it with `resume_from_checkpoint=latest`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -27,6 +28,7 @@ import shutil
 import signal
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -111,7 +113,7 @@ class StepGuard:
         self.stop_requested = stop
         if not nonfinite:
             return True
-        where = f"step {step}: the loss ({float(loss):.4g}) or gradient norm ({float(grad_norm or 0):.4g})"
+        where = f"step {step}: the loss ({float(loss.detach()):.4g}) or gradient norm ({float(grad_norm or 0):.4g})"
         if self.on_nonfinite == "skip":
             logger.warning("%s is not finite; skipping this update (train.on_nonfinite=skip)", where)
             return False
@@ -306,12 +308,25 @@ def save_checkpoint(
     if _any_process(acc, failure is not None):
         if acc.is_main_process:
             shutil.rmtree(partial, ignore_errors=True)
-        last = latest_complete(folder.parent.parent)
         reason = failure.strerror if failure else "another process failed to write its part"
-        raise UserError(
-            f"cannot write checkpoint {folder}: {reason}. The previous checkpoint ({last or 'none'}) is intact. "
-            "Fix: free disk space or choose another output_dir, then resume with resume_from_checkpoint=latest."
-        )
+        raise _write_failure(f"checkpoint {folder}", reason, folder.parent.parent)
+
+
+@contextlib.contextmanager
+def reporting_write_errors(what: str, output: Path) -> Iterator[None]:
+    """Turn a failed write (disk full, permissions) into one message that says what survived."""
+    try:
+        yield
+    except OSError as error:
+        raise _write_failure(what, error.strerror or str(error), output) from None
+
+
+def _write_failure(what: str, reason: str, output: Path) -> UserError:
+    last = latest_complete(output)
+    return UserError(
+        f"cannot write {what}: {reason}. The previous checkpoint ({last or 'none'}) is intact. Fix: free disk "
+        "space or choose another output_dir, then resume with resume_from_checkpoint=latest."
+    )
 
 
 def _seal(partial: Path, folder: Path, document: dict[str, Any]) -> None:

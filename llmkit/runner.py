@@ -41,6 +41,7 @@ from llmkit.faults import (
     list_checkpoints,
     model_fingerprint,
     read_checkpoint_state,
+    reporting_write_errors,
     save_checkpoint,
     write_text_atomically,
 )
@@ -453,13 +454,14 @@ class Runner:
         model = acc.unwrap_model(self.model)
         check_finite_weights(model, f"the model in {self.output}")
         if acc.is_main_process:
-            model.save_pretrained(self.output, safe_serialization=True)
-            task.tokenizer.save_pretrained(self.output)
-            (self.output / METRICS_FILE).write_text(json.dumps(metrics, indent=2))
-            plot_training_curves(self.state.history, self.output / "training_curves.png")
-            from llmkit.card import write_model_card
+            with reporting_write_errors(f"the model to {self.output}", self.output):
+                model.save_pretrained(self.output, safe_serialization=True)
+                task.tokenizer.save_pretrained(self.output)
+                (self.output / METRICS_FILE).write_text(json.dumps(metrics, indent=2))
+                plot_training_curves(self.state.history, self.output / "training_curves.png")
+                from llmkit.card import write_model_card
 
-            write_model_card(self.output, repo_id=self.config.hub.repo_id)
+                write_model_card(self.output, repo_id=self.config.hub.repo_id)
         acc.end_training()
         if self.pusher is not None:
             self.pusher.upload(self.output, f"llmkit {self.recipe}: model after {self.state.step} steps")

@@ -111,7 +111,7 @@ def signal_after_step(monkeypatch):
 
 @pytest.mark.parametrize(
     ("signum", "signal_after", "stopped_at"),
-    [(signal.SIGTERM, 3, 4), (signal.SIGINT, 4, 5)],
+    [(signal.SIGTERM, 3, 4), pytest.param(signal.SIGINT, 4, 5, marks=pytest.mark.slow)],
     ids=["SIGTERM-on-a-checkpoint-step", "SIGINT-between-checkpoints"],
 )
 def test_signal_checkpoints_the_step_and_resume_is_exact(
@@ -161,6 +161,7 @@ def test_nan_loss_stops_naming_step_and_last_checkpoint(tiny, tmp_path, monkeypa
     assert not (out / "model.safetensors").exists()  # no poisoned model
 
 
+@pytest.mark.slow
 def test_nan_loss_skipped_by_config(tiny, tmp_path, monkeypatch, caplog):
     out = tmp_path / "run"
     inject_nan_loss(monkeypatch, forward_call=6)  # the second micro-batch of step 3
@@ -201,6 +202,11 @@ def test_full_disk_fails_before_training(tiny, tmp_path, monkeypatch):
     assert not (tmp_path / "run").exists()
 
 
+def no_space(*args, **kwargs):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+@pytest.mark.slow
 def test_disk_full_while_checkpointing_keeps_previous(tiny, tmp_path, monkeypatch):
     out = tmp_path / "run"
     save_state = faults.Accelerator.save_state
@@ -211,7 +217,7 @@ def test_disk_full_while_checkpointing_keeps_previous(tiny, tmp_path, monkeypatc
         if calls["n"] == 2:
             Path(output_dir).mkdir(parents=True)
             (Path(output_dir) / "model.safetensors").write_bytes(b"half")
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            no_space()
         return save_state(self, output_dir, **kwargs)
 
     monkeypatch.setattr(faults.Accelerator, "save_state", fill_disk)
@@ -221,8 +227,17 @@ def test_disk_full_while_checkpointing_keeps_previous(tiny, tmp_path, monkeypatc
         run(out, tiny, "train.max_steps=6", "train.save_every=2")
     assert checkpoints(out) == ["step-0000002"]  # the partial step-0000004.tmp is gone
     monkeypatch.undo()
+    # The resumed run fills the disk again, this time while writing the final model...
+    monkeypatch.setattr("transformers.PreTrainedModel.save_pretrained", no_space)
+    with pytest.raises(UserError, match=r"cannot write the model to .*: No space left on device\. .*step-0000006\) is"):
+        run(out, tiny, "train.max_steps=6", "train.save_every=2", "resume_from_checkpoint=latest")
+    monkeypatch.undo()
+    # ...and the next attempt only has to write it: the step-6 checkpoint holds the finished run.
     metrics = run(out, tiny, "train.max_steps=6", "train.save_every=2", "resume_from_checkpoint=latest")
     assert metrics["train"]["steps"] == 6
+    final_eval = [r for r in log(out) if r["kind"] == "eval"][-1]
+    assert final_eval["step"] == 6 and metrics["eval"]["accuracy"] == final_eval["accuracy"]
+    assert (out / "model.safetensors").is_file()
 
 
 def test_damaged_and_foreign_checkpoints_are_refused(tiny, tmp_path, caplog):
