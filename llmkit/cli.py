@@ -8,6 +8,7 @@
     llmkit generate OUTPUT_DIR --prompt TEXT [...]     sample text from a trained causal language model
 
 Bad input ends with one line on stderr and exit status 2; `--debug` (anywhere) shows the traceback instead.
+A run stopped by SIGTERM/SIGINT checkpoints and exits with status 75 (`llmkit.faults.EXIT_PREEMPTED`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sys
 from collections.abc import Sequence
 
 from llmkit.errors import EXIT_USER_ERROR, UserError
+from llmkit.faults import Preempted
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -194,3 +196,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             raise
         print(f"llmkit: error: {error}", file=sys.stderr)
         sys.exit(EXIT_USER_ERROR)
+    except Preempted as stop:
+        if _is_main_process():
+            print(f"llmkit: {stop}", file=sys.stderr)
+        sys.exit(stop.exit_status)

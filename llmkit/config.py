@@ -88,6 +88,9 @@ class TrainConfig:
     """Write a training log line every N optimizer steps."""
     num_workers: int = 0
     """DataLoader worker processes."""
+    on_nonfinite: Literal["stop", "skip"] = "stop"
+    """What a NaN or infinite loss or gradient does: `stop` training with a message naming the step and the last
+    good checkpoint, or `skip` that update (with a warning) and go on."""
 
     def __post_init__(self) -> None:
         positive = ("batch_size", "grad_accum_steps", "eval_batch_size", "log_every", "keep_last")

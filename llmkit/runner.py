@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 import platform
 import shutil
 import time
@@ -33,11 +32,23 @@ from transformers import get_scheduler
 from llmkit.config import RunConfig, save_config, to_dict
 from llmkit.data import LengthGroupedSampler
 from llmkit.errors import UserError
+from llmkit.faults import (
+    STATE_FILE,  # noqa: F401 (re-exported: where a checkpoint's completeness marker is)
+    StepGuard,
+    check_finite_weights,
+    check_output_space,
+    find_checkpoint,
+    list_checkpoints,
+    model_fingerprint,
+    read_checkpoint_state,
+    reporting_write_errors,
+    save_checkpoint,
+    write_text_atomically,
+)
 from llmkit.plotting import plot_training_curves
 
 logger = logging.getLogger("llmkit")
 
-STATE_FILE = "llmkit_state.json"  # written last: a checkpoint without it is incomplete
 RUN_CONFIG = "run_config.yaml"
 METRICS_FILE = "metrics.json"
 LOG_FILE = "train_log.jsonl"
@@ -136,29 +147,6 @@ def require_finished_run(folder: Path, command: str) -> None:
         )
 
 
-def find_checkpoint(output: Path, request: str) -> Path | None:
-    """The checkpoint `resume_from_checkpoint` names: `latest` complete one in the run, or a folder."""
-    if request == "latest":
-        complete = [c for c in list_checkpoints(output) if (c / STATE_FILE).exists()]
-        incomplete = [c for c in (output / "checkpoints").glob("step-*") if not (c / STATE_FILE).exists()]
-        for partial in incomplete:
-            logger.warning("skipping incomplete checkpoint %s", partial)
-        return complete[-1] if complete else None
-    path = Path(request)
-    if not (path / STATE_FILE).exists():
-        raise UserError(
-            f"resume_from_checkpoint: {path} is not a complete llmkit checkpoint (no {STATE_FILE}). "
-            f"Fix: pass latest or a folder under {output / 'checkpoints'}."
-        )
-    return path
-
-
-def list_checkpoints(output: Path) -> list[Path]:
-    """Finished checkpoints of a run, oldest first."""
-    folders = [p for p in (output / "checkpoints").glob("step-*") if p.is_dir() and p.suffix != ".tmp"]
-    return sorted(folders, key=lambda p: int(p.name.split("-")[1]))
-
-
 def build_optimizer(model: torch.nn.Module, lr: float, weight_decay: float) -> torch.optim.Optimizer:
     """AdamW with no decay on biases and normalisation weights; the fused kernel where torch has one."""
     decay, no_decay = [], []
@@ -225,11 +213,15 @@ class Runner:
                 "run's length. Fix: set train.max_steps=N."
             )
         self.state = TrainState()
+        self.fingerprint = model_fingerprint(self.task.model)
+        self.guard = StepGuard(self.accelerator, train.on_nonfinite, self.output)
+        self.saved_at = -1  # the step of the last checkpoint this process wrote
 
     # ----------------------------------------------------------------------------------------------------------
     def train(self) -> dict[str, Any]:
         """Run the whole loop and write the output folder; returns the contents of `metrics.json`."""
         acc, cfg, task = self.accelerator, self.config.train, self.task
+        check_output_space(self.output, task.model, cfg.keep_last)
         self._start_output()
         train_dl = self._dataloader(task.train_dataset, task.lengths, cfg.batch_size, shuffle=True)
         eval_dl = (
@@ -274,8 +266,8 @@ class Runner:
         )
         window_loss, window_tokens, window_batches = torch.zeros((), device=acc.device), 0, 0
         train_seconds, real_tokens, window_start = 0.0, 0, time.perf_counter()
-        last_eval: dict[str, float] = {}
-        evaluated_at = -1
+        last_eval = _eval_at(self.state.history, self.state.step)  # a run killed while writing its model
+        evaluated_at = self.state.step if last_eval else -1
         model.train()
         while self.state.step < max_steps and self.state.epoch < epochs:
             train_dl.set_epoch(self.state.epoch)
@@ -289,9 +281,10 @@ class Runner:
                 with acc.accumulate(model):
                     loss = model(**model_inputs(batch)).loss
                     acc.backward(loss)
-                    if acc.sync_gradients and cfg.max_grad_norm > 0:
-                        acc.clip_grad_norm_(model.parameters(), cfg.max_grad_norm)
-                    optimizer.step()
+                    if acc.sync_gradients:  # an infinite limit only measures the norm, for the guard
+                        grad_norm = acc.clip_grad_norm_(model.parameters(), cfg.max_grad_norm or math.inf)
+                    if not acc.sync_gradients or self.guard.healthy(loss, grad_norm, self.state.step + 1):
+                        optimizer.step()
                     scheduler.step()
                     optimizer.zero_grad(set_to_none=True)
                 self.state.batches_in_epoch += 1
@@ -335,6 +328,8 @@ class Runner:
                     self.state.batches_in_epoch = 0
                 if (cfg.save_every and step % cfg.save_every == 0) or (not cfg.save_every and epoch_done) or end:
                     self._save_checkpoint(last_eval if evaluated_at == step else {})
+                if self.guard.stop_requested and not end:
+                    self._stop(last_eval if evaluated_at == step else {})
                 window_start += time.perf_counter() - pause
                 if end:
                     break
@@ -423,36 +418,30 @@ class Runner:
         if checkpoint is None:
             logger.info("resume_from_checkpoint=latest: no checkpoint in %s yet, starting fresh", self.output)
             return
+        saved = read_checkpoint_state(checkpoint, self.recipe, self.fingerprint)  # before touching any weights
         try:
             self.accelerator.load_state(str(checkpoint))
         except Exception as error:  # torch and safetensors raise many types for a damaged file
             raise UserError(f"resume_from_checkpoint: cannot load {checkpoint}: {error}") from None
-        saved = json.loads((checkpoint / STATE_FILE).read_text())
         self.state = TrainState(**saved)
         if self.accelerator.is_main_process:
             # Lines logged after this checkpoint belong to the abandoned attempt: start the log over from it.
             lines = [json.dumps(record) for record in self.state.history]
-            (self.output / LOG_FILE).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+            write_text_atomically(self.output / LOG_FILE, "".join(line + "\n" for line in lines))
         logger.info("resumed from %s at step %d", checkpoint, self.state.step)
 
     def _save_checkpoint(self, metrics: dict[str, float]) -> None:
         """Write `checkpoints/step-N` atomically, then keep the best and the last `keep_last`."""
         acc, task = self.accelerator, self.task
         folder = self.output / "checkpoints" / f"step-{self.state.step:07d}"
-        partial = folder.with_suffix(".tmp")
-        if acc.is_main_process:
-            shutil.rmtree(partial, ignore_errors=True)
-        acc.wait_for_everyone()
+        check_finite_weights(self.model, f"checkpoint {folder}")
         value = metrics.get(task.metric_for_best)
         best = self.state.best_metric
         if value is not None and (best is None or (value > best if task.greater_is_better else value < best)):
             self.state.best_metric, self.state.best_checkpoint = value, str(folder)
-        acc.save_state(str(partial))
-        acc.wait_for_everyone()  # every rank's random state must be in the folder before it is published
+        save_checkpoint(acc, folder, vars(self.state), self.recipe, self.fingerprint)
+        self.saved_at = self.state.step
         if acc.is_main_process:
-            (partial / STATE_FILE).write_text(json.dumps(vars(self.state), indent=1))
-            shutil.rmtree(folder, ignore_errors=True)
-            os.replace(partial, folder)
             keep = set(list_checkpoints(self.output)[-self.config.train.keep_last :])
             for old in list_checkpoints(self.output):
                 if old not in keep and str(old) != self.state.best_checkpoint:
@@ -461,6 +450,13 @@ class Runner:
                 model = acc.unwrap_model(self.model)
                 self.pusher.upload_checkpoint(self.output, model, task.tokenizer, self.state.step)
         acc.wait_for_everyone()
+
+    def _stop(self, metrics: dict[str, float]) -> None:
+        """A stop signal reached some process: checkpoint this step (once) and end the run with `Preempted`."""
+        if self.saved_at != self.state.step:
+            self._save_checkpoint(metrics)
+        self.accelerator.end_training()
+        raise self.guard.preempted(self.output / "checkpoints" / f"step-{self.state.step:07d}", self.recipe)
 
     def _log(self, kind: str, record: dict[str, Any]) -> None:
         acc = self.accelerator
@@ -484,14 +480,16 @@ class Runner:
             },
         }
         model = acc.unwrap_model(self.model)
+        check_finite_weights(model, f"the model in {self.output}")
         if acc.is_main_process:
-            model.save_pretrained(self.output, safe_serialization=True)
-            task.tokenizer.save_pretrained(self.output)
-            (self.output / METRICS_FILE).write_text(json.dumps(metrics, indent=2))
-            plot_training_curves(self.state.history, self.output / "training_curves.png")
-            from llmkit.card import write_model_card
+            with reporting_write_errors(f"the model to {self.output}", self.output):
+                model.save_pretrained(self.output, safe_serialization=True)
+                task.tokenizer.save_pretrained(self.output)
+                (self.output / METRICS_FILE).write_text(json.dumps(metrics, indent=2))
+                plot_training_curves(self.state.history, self.output / "training_curves.png")
+                from llmkit.card import write_model_card
 
-            write_model_card(self.output, repo_id=self.config.hub.repo_id)
+                write_model_card(self.output, repo_id=self.config.hub.repo_id)
         acc.end_training()
         if self.pusher is not None:
             self.pusher.upload(self.output, f"llmkit {self.recipe}: model after {self.state.step} steps")
@@ -506,6 +504,14 @@ def describe_hardware(device: torch.device, processes: int, precision: str) -> s
     else:
         name = f"{device.type.upper()} ({platform.machine() or 'unknown'}, {torch.get_num_threads()} threads)"
     return f"{processes} x {name}, {precision}"
+
+
+def _eval_at(history: list[dict[str, Any]], step: int) -> dict[str, float]:
+    """The evaluation logged at `step`, if any."""
+    for record in reversed(history):
+        if record["kind"] == "eval" and record["step"] == step:
+            return {k: v for k, v in record.items() if k not in ("kind", "step")}
+    return {}
 
 
 def _has_2d(values: dict[str, torch.Tensor]) -> bool:
@@ -533,4 +539,6 @@ def _flat_hparams(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def train(recipe: str, config: RunConfig, build_task: Callable[[Any, Accelerator], Task]) -> dict[str, Any]:
     """Train `build_task(config, accelerator)` and write the output folder; returns the final metrics."""
-    return Runner(recipe, config, build_task).train()
+    runner = Runner(recipe, config, build_task)
+    with runner.guard:
+        return runner.train()

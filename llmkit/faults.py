@@ -1,0 +1,386 @@
+"""Surviving faults: preemption signals, hard kills, non-finite numbers, full disks and damaged checkpoints.
+
+The runner calls into this module at a few points; everything that decides what a fault means lives here:
+
+- `StepGuard` turns SIGTERM/SIGINT into "finish this optimizer step, checkpoint, exit with `EXIT_PREEMPTED`" and
+  checks each step's loss and gradient norm before the optimizer applies them (`train.on_nonfinite=stop|skip`).
+  Under several processes the ranks agree on both in one all-reduce per optimizer step.
+- `save_checkpoint` writes `checkpoints/step-N.tmp`, flushes it to disk, writes `llmkit_state.json` last (the
+  completeness marker, with the recipe, a model fingerprint and every file's size) and renames the folder into
+  place, so a kill at any moment leaves the previous checkpoint untouched.
+- `find_checkpoint` and `read_checkpoint_state` pick the checkpoint to resume from, skipping incomplete or
+  truncated ones under `latest`, and refuse a checkpoint written by another recipe or model.
+- `check_output_space` refuses to start a run whose output folder cannot be written or cannot hold a checkpoint.
+
+Exit statuses of `llmkit train`: 0 finished; 2 bad input or a fault the user must fix (`UserError`: bad config,
+non-finite loss, full disk, damaged checkpoint); `EXIT_PREEMPTED` (75) stopped by a signal after writing a
+checkpoint, so rerun it with `resume_from_checkpoint=latest`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import shutil
+import signal
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import torch
+from accelerate import Accelerator
+
+from llmkit.errors import UserError
+
+logger = logging.getLogger("llmkit")
+
+STATE_FILE = "llmkit_state.json"  # written last: a checkpoint without it is incomplete
+EXIT_PREEMPTED = 75  # EX_TEMPFAIL from sysexits.h: "try again later", which is what a requeue does
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+class Preempted(Exception):
+    """Training stopped on a signal after writing a checkpoint; `llmkit train` exits with `EXIT_PREEMPTED`."""
+
+    exit_status = EXIT_PREEMPTED
+
+
+class TrainingDiverged(UserError):
+    """A non-finite loss, gradient or weight: stopped before it reached a checkpoint or the final model."""
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Signals and numbers, checked once per optimizer step
+
+
+class StepGuard:
+    """Catches stop signals while installed (a context manager) and vets each optimizer step.
+
+    The first SIGTERM or SIGINT only raises a flag, which the ranks agree on before the next optimizer step; the
+    step then completes and the runner checkpoints and raises `Preempted`. A second signal stops at once.
+    """
+
+    def __init__(self, accelerator: Accelerator, on_nonfinite: str, output: Path) -> None:
+        self.accelerator = accelerator
+        self.on_nonfinite = on_nonfinite
+        self.output = output
+        self.received: int | None = None  # the signal this process caught
+        self.stop_requested = False  # whether any process caught one, as of the last `healthy` call
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> StepGuard:
+        if threading.current_thread() is threading.main_thread():  # Python only delivers signals there
+            self._previous = {sig: signal.signal(sig, self._catch) for sig in STOP_SIGNALS}
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+        self._previous = {}
+
+    def _catch(self, signum: int, frame: FrameType | None) -> None:
+        if self.received is not None:  # asked twice: stop now, the way the signal normally would
+            signal.signal(signum, self._previous.get(signum, signal.SIG_DFL))
+            signal.raise_signal(signum)
+            return
+        self.received = signum
+        # Logging from a signal handler can deadlock on the handler's lock; say it later, in `preempted`.
+
+    def healthy(self, loss: torch.Tensor, grad_norm: torch.Tensor | float | None, step: int) -> bool:
+        """Whether optimizer step `step` may apply its gradients; also records whether to stop after it.
+
+        One host sync (and, under several processes, one all-reduce) per optimizer step: the price of never
+        applying a NaN update. Under fp16 the gradient scaler already skips overflowing steps, so only the loss
+        is checked there.
+
+        Raises:
+            TrainingDiverged: On a non-finite loss or gradient norm with `train.on_nonfinite=stop`.
+        """
+        acc = self.accelerator
+        bad = ~torch.isfinite(loss.detach().float())
+        if grad_norm is not None and acc.scaler is None:
+            bad = bad | ~torch.isfinite(torch.as_tensor(grad_norm, device=bad.device).float())
+        flags = torch.stack([bad.float(), torch.tensor(float(self.received is not None), device=bad.device)])
+        if acc.num_processes > 1:
+            flags = acc.reduce(flags.to(acc.device), "sum")
+        nonfinite, stop = (value > 0 for value in flags.tolist())
+        self.stop_requested = stop
+        if not nonfinite:
+            return True
+        where = f"step {step}: the loss ({float(loss.detach()):.4g}) or gradient norm ({float(grad_norm or 0):.4g})"
+        if self.on_nonfinite == "skip":
+            logger.warning("%s is not finite; skipping this update (train.on_nonfinite=skip)", where)
+            return False
+        last = latest_complete(self.output)
+        raise TrainingDiverged(
+            f"train: {where} is not finite, so training stopped before applying it. Last good checkpoint: "
+            f"{last or 'none (no checkpoint written yet)'}. Fix: lower train.lr or raise train.warmup_ratio, "
+            "turn on gradient clipping (train.max_grad_norm), then resume with resume_from_checkpoint=latest; or "
+            "skip such steps with train.on_nonfinite=skip."
+        )
+
+    def preempted(self, checkpoint: Path, recipe: str) -> Preempted:
+        """The exception that ends a preempted run, after logging where it stopped and how to go on."""
+        name = signal.Signals(self.received).name if self.received else "a signal on another process"
+        message = (
+            f"stopped by {name} after step {_step_of(checkpoint)}; checkpoint {checkpoint}. Resume: rerun the same "
+            f"command (`llmkit train {recipe} ...`) with resume_from_checkpoint=latest"
+        )
+        logger.warning(message)
+        return Preempted(message)
+
+
+def check_finite_weights(model: torch.nn.Module, what: str) -> None:
+    """Refuse to write weights holding NaN or infinity."""
+    named = list(model.named_parameters())
+    finite = torch.stack([torch.isfinite(p).all() for _, p in named])  # one host sync, not one per weight
+    if not finite.all():
+        name = named[int((~finite).nonzero()[0])][0]
+        raise TrainingDiverged(
+            f"train: weight '{name}' is not finite, so {what} was not written. Fix: lower train.lr and "
+            "resume from the last good checkpoint with resume_from_checkpoint=latest."
+        )
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Disk space
+
+
+def checkpoint_bytes(model: torch.nn.Module) -> int:
+    """Rough size of one checkpoint: the weights plus AdamW's two moments for every trainable weight."""
+    weights = sum(p.numel() * p.element_size() for p in model.parameters())
+    trainable = sum(p.numel() * 4 for p in model.parameters() if p.requires_grad)  # moments are fp32
+    return weights + 2 * trainable
+
+
+def check_output_space(output: Path, model: torch.nn.Module, keep_last: int) -> None:
+    """Fail before training if `output` cannot be written or cannot hold a checkpoint and the final model.
+
+    Peak use is `keep_last` checkpoints, the best one and the one being written, plus the model; less than
+    that only warns, because old checkpoints are deleted as new ones land.
+    """
+    existing = output
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UserError(f"output_dir: {existing} is a file, so {output} cannot be created. Fix: choose another.")
+    try:
+        handle, probe = tempfile.mkstemp(dir=existing, prefix=".llmkit-write-test-")
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as error:
+        raise UserError(
+            f"output_dir: cannot write to {existing} ({error.strerror}). Fix: choose a writable output_dir."
+        ) from None
+    checkpoint = checkpoint_bytes(model)
+    model_bytes = sum(p.numel() * p.element_size() for p in model.parameters())
+    free = shutil.disk_usage(existing).free
+    needed, comfortable = checkpoint + model_bytes, (keep_last + 2) * checkpoint + model_bytes
+    if free < needed:
+        raise UserError(
+            f"output_dir: {existing} has {_size(free)} free, but a checkpoint and the final model need about "
+            f"{_size(needed)}. Fix: free some space or choose an output_dir on a larger disk."
+        )
+    if free < comfortable:
+        logger.warning(
+            "output_dir: %s free in %s, less than the %s that %d kept checkpoints may need; lower train.keep_last "
+            "if checkpoints fail to write",
+            _size(free),
+            existing,
+            _size(comfortable),
+            keep_last + 2,
+        )
+
+
+def _size(count: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if count < 1024:
+            return f"{count:.0f} {unit}"
+        count /= 1024
+    return f"{count:.1f} TB"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Checkpoints
+
+
+def model_fingerprint(model: torch.nn.Module) -> str:
+    """A short hash of the architecture: class name and every weight's name, shape and dtype."""
+    parts = [type(model).__name__]
+    parts += [f"{name}:{tuple(t.shape)}:{t.dtype}" for name, t in sorted(model.state_dict().items())]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def list_checkpoints(output: Path) -> list[Path]:
+    """Finished checkpoints of a run (renamed into place), oldest first."""
+    folders = [p for p in (output / "checkpoints").glob("step-*") if p.is_dir() and p.suffix != ".tmp"]
+    return sorted(folders, key=_step_of)
+
+
+def latest_complete(output: Path) -> Path | None:
+    """The newest checkpoint that has its completeness marker."""
+    complete = [c for c in list_checkpoints(output) if (c / STATE_FILE).exists()]
+    return complete[-1] if complete else None
+
+
+def find_checkpoint(output: Path, request: str) -> Path | None:
+    """The checkpoint `resume_from_checkpoint` names: the newest intact one in the run (`latest`), or a folder.
+
+    Under `latest`, unfinished (`.tmp`, no marker) and truncated checkpoints are skipped with a warning, so a
+    requeued job always finds something to resume from.
+    """
+    if request != "latest":
+        path = Path(request)
+        if not (path / STATE_FILE).exists():
+            raise UserError(
+                f"resume_from_checkpoint: {path} is not a complete llmkit checkpoint (no {STATE_FILE}). "
+                f"Fix: pass latest or a folder under {output / 'checkpoints'}."
+            )
+        if problem := _damage(path):
+            raise UserError(f"resume_from_checkpoint: {path} is damaged: {problem}. Fix: resume from another one.")
+        return path
+    for partial in sorted((output / "checkpoints").glob("step-*")):
+        if not (partial / STATE_FILE).exists():
+            logger.warning("skipping incomplete checkpoint %s (the run was stopped while writing it)", partial)
+    for checkpoint in reversed(list_checkpoints(output)):
+        if not (checkpoint / STATE_FILE).exists():
+            continue
+        if problem := _damage(checkpoint):
+            logger.warning("skipping damaged checkpoint %s: %s", checkpoint, problem)
+            continue
+        return checkpoint
+    return None
+
+
+def read_checkpoint_state(checkpoint: Path, recipe: str, fingerprint: str) -> dict[str, Any]:
+    """The training state saved with `checkpoint`, after checking it belongs to this recipe and model."""
+    try:
+        saved = json.loads((checkpoint / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise UserError(f"resume_from_checkpoint: cannot read {checkpoint / STATE_FILE}: {error}") from None
+    written_by = saved.pop("checkpoint", {})
+    fix = "Fix: resume with the recipe and model that wrote it, or start a new run in another output_dir."
+    if written_by.get("recipe", recipe) != recipe:
+        raise UserError(
+            f"resume_from_checkpoint: {checkpoint} was written by recipe '{written_by['recipe']}', not '{recipe}'. "
+            + fix
+        )
+    if written_by.get("model", fingerprint) != fingerprint:
+        raise UserError(
+            f"resume_from_checkpoint: {checkpoint} holds a different model (architecture fingerprint "
+            f"{written_by['model']}, this run's is {fingerprint}: other layers, sizes or model.name). " + fix
+        )
+    return saved
+
+
+def save_checkpoint(
+    accelerator: Accelerator, folder: Path, state: dict[str, Any], recipe: str, fingerprint: str
+) -> None:
+    """Write `accelerator.save_state` to `folder` atomically, on every process.
+
+    Raises:
+        UserError: When the disk is full or the folder unwritable; the partial copy is removed and the previous
+            checkpoint is left as it was.
+    """
+    acc = accelerator
+    partial = folder.with_suffix(".tmp")
+    if acc.is_main_process:
+        shutil.rmtree(partial, ignore_errors=True)
+    acc.wait_for_everyone()
+    failure: OSError | None = None
+    try:
+        acc.save_state(str(partial))
+    except OSError as error:
+        failure = error
+    # Every process's files (each writes its own random state) must be in place before the marker says so,
+    # and all processes must agree that the write failed, or the others would wait forever.
+    if not _any_process(acc, failure is not None) and acc.is_main_process:
+        try:
+            _seal(partial, folder, {**state, "checkpoint": {"recipe": recipe, "model": fingerprint}})
+        except OSError as error:
+            failure = error
+    if _any_process(acc, failure is not None):
+        if acc.is_main_process:
+            shutil.rmtree(partial, ignore_errors=True)
+        reason = failure.strerror if failure else "another process failed to write its part"
+        raise _write_failure(f"checkpoint {folder}", reason, folder.parent.parent)
+
+
+@contextlib.contextmanager
+def reporting_write_errors(what: str, output: Path) -> Iterator[None]:
+    """Turn a failed write (disk full, permissions) into one message that says what survived."""
+    try:
+        yield
+    except OSError as error:
+        raise _write_failure(what, error.strerror or str(error), output) from None
+
+
+def _write_failure(what: str, reason: str, output: Path) -> UserError:
+    last = latest_complete(output)
+    return UserError(
+        f"cannot write {what}: {reason}. The previous checkpoint ({last or 'none'}) is intact. Fix: free disk "
+        "space or choose another output_dir, then resume with resume_from_checkpoint=latest."
+    )
+
+
+def _seal(partial: Path, folder: Path, document: dict[str, Any]) -> None:
+    """Flush the checkpoint's files, write the marker last, and rename the folder into place."""
+    files = sorted(p for p in partial.rglob("*") if p.is_file())
+    for path in files:
+        _fsync(path)
+    document["checkpoint"]["files"] = {p.relative_to(partial).as_posix(): p.stat().st_size for p in files}
+    write_text_atomically(partial / STATE_FILE, json.dumps(document, indent=1))
+    _fsync(partial)
+    shutil.rmtree(folder, ignore_errors=True)
+    os.replace(partial, folder)
+    _fsync(folder.parent)  # the rename itself survives a power cut
+
+
+def _damage(checkpoint: Path) -> str | None:
+    """What is wrong with a checkpoint's files compared with the sizes its marker recorded, if anything."""
+    try:
+        recorded = json.loads((checkpoint / STATE_FILE).read_text(encoding="utf-8")).get("checkpoint", {})
+    except (OSError, ValueError) as error:
+        return f"{STATE_FILE} cannot be read ({error})"
+    for name, size in recorded.get("files", {}).items():
+        path = checkpoint / name
+        if not path.is_file():
+            return f"{name} is missing"
+        if path.stat().st_size != size:
+            return f"{name} has {path.stat().st_size} bytes, {size} were written (truncated or overwritten)"
+    return None
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Replace `path` with `text` so a kill leaves either the old or the new content, never half of it."""
+    partial = path.with_name(path.name + ".partial")
+    with partial.open("w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(partial, path)
+
+
+def _fsync(path: Path) -> None:
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def _any_process(accelerator: Accelerator, flag: bool) -> bool:
+    if accelerator.num_processes == 1:
+        return flag
+    total = accelerator.reduce(torch.tensor(float(flag), device=accelerator.device), "sum")
+    return bool(total > 0)
+
+
+def _step_of(checkpoint: Path) -> int:
+    return int(checkpoint.name.split("-")[1].split(".")[0])

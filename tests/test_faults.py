@@ -1,0 +1,307 @@
+"""Faults a run must survive: preemption signals, hard kills, NaNs, full or unwritable disks, damaged checkpoints."""
+
+import errno
+import json
+import logging
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+import torch
+from helpers import run_recipe
+from safetensors.torch import load_file
+from torch.optim.optimizer import register_optimizer_step_post_hook
+
+from llmkit import faults
+from llmkit.errors import UserError
+from llmkit.faults import EXIT_PREEMPTED, Preempted, TrainingDiverged
+
+ROOT = Path(__file__).resolve().parent.parent
+VALIDATION = ROOT / "data" / "sentiment" / "validation.csv"
+# Grad accumulation 2, an evaluation (and best-metric update) every 2 steps, 5 steps per epoch, dropout on.
+TINY = (
+    "train.batch_size=16",
+    "train.grad_accum_steps=2",
+    "train.lr=2e-3",
+    "train.eval_every=2",
+    "train.log_every=2",
+    "data.max_train_examples=160",
+)
+
+
+@pytest.fixture(scope="module")
+def validation(tmp_path_factory):
+    """The first 64 validation rows: evaluating often stays cheap."""
+    path = tmp_path_factory.mktemp("data") / "validation.csv"
+    path.write_text("".join(VALIDATION.read_text().splitlines(keepends=True)[:65]))
+    return path
+
+
+@pytest.fixture(scope="module")
+def tiny(tiny_bert, validation):
+    """Model and validation overrides for every run in this file."""
+    return (f"model.name={tiny_bert}", f"data.validation={validation}")
+
+
+def run(out, tiny, *extra):
+    return run_recipe("sentiment", f"output_dir={out}", *tiny, *TINY, *extra)
+
+
+RESUMABLE = ("train.max_steps=8", "train.save_every=2", "train.keep_last=1")
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tiny, tmp_path_factory):
+    """The run every interrupted-and-resumed run must reproduce."""
+    out = tmp_path_factory.mktemp("uninterrupted")
+    run(out, tiny, *RESUMABLE)
+    return out
+
+
+def assert_same_run(expected, actual):
+    """Bit-identical weights, and the same evaluations and best checkpoint metric."""
+    assert_same_weights(expected, actual)
+    metrics = [json.loads((out / "metrics.json").read_text()) for out in (expected, actual)]
+    assert metrics[0]["eval"] == metrics[1]["eval"]
+    assert metrics[0]["best"]["value"] == metrics[1]["best"]["value"]
+    assert [r for r in log(expected) if r["kind"] == "eval"] == [r for r in log(actual) if r["kind"] == "eval"]
+
+
+def log(out):
+    return [json.loads(line) for line in (out / "train_log.jsonl").read_text().splitlines()]
+
+
+def assert_same_weights(a, b, tolerance=0.0):
+    expected, actual = load_file(a / "model.safetensors"), load_file(b / "model.safetensors")
+    assert expected.keys() == actual.keys()
+    for name in expected:
+        difference = (expected[name] - actual[name]).abs().max()
+        assert difference <= tolerance, (name, float(difference))
+
+
+def checkpoints(out):
+    return sorted(p.name for p in (out / "checkpoints").iterdir())
+
+
+@pytest.fixture
+def signal_after_step(monkeypatch):
+    """Send this process a signal right after its N-th optimizer step (the runner's guard catches it)."""
+    handles = []
+
+    def arm(signum, step):
+        count = {"steps": 0}
+
+        def hook(optimizer, args, kwargs):
+            count["steps"] += 1
+            if count["steps"] == step:
+                signal.raise_signal(signum)
+
+        handles.append(register_optimizer_step_post_hook(hook))
+
+    yield arm
+    for handle in handles:
+        handle.remove()
+
+
+@pytest.mark.parametrize(
+    ("signum", "signal_after", "stopped_at"),
+    [(signal.SIGTERM, 3, 4), pytest.param(signal.SIGINT, 4, 5, marks=pytest.mark.slow)],
+    ids=["SIGTERM-on-a-checkpoint-step", "SIGINT-between-checkpoints"],
+)
+def test_signal_checkpoints_the_step_and_resume_is_exact(
+    tiny, uninterrupted, tmp_path, signal_after_step, signum, signal_after, stopped_at
+):
+    out = tmp_path / "run"
+    handler = signal.getsignal(signum)
+    signal_after_step(signum, signal_after)
+    # The signal lands after one update; the next step is under way, so it finishes and is checkpointed.
+    with pytest.raises(Preempted, match=rf"stopped by {signum.name} after step {stopped_at}; .*=latest"):
+        run(out, tiny, *RESUMABLE)
+    assert checkpoints(out)[-1] == f"step-{stopped_at:07d}"
+    assert not (out / "model.safetensors").exists()
+    assert signal.getsignal(signum) == handler  # the runner's handlers are gone again
+    run(out, tiny, *RESUMABLE, "resume_from_checkpoint=latest")
+    assert_same_run(uninterrupted, out)  # data order, RNG, schedule, accumulation, best metric all resumed
+
+
+def inject_nan_loss(monkeypatch, forward_call):
+    """Make the `forward_call`-th training forward pass return a NaN loss."""
+    from recipes import sentiment
+
+    build = sentiment.build
+    calls = {"n": 0}
+
+    def poisoned(module, inputs, output):
+        if module.training:
+            calls["n"] += 1
+            if calls["n"] == forward_call:
+                output.loss = output.loss * float("nan")
+        return output
+
+    def build_with_nan(config, accelerator):
+        task = build(config, accelerator)
+        task.model.register_forward_hook(poisoned)
+        return task
+
+    monkeypatch.setattr(sentiment, "build", build_with_nan)
+
+
+def test_nan_loss_stops_naming_step_and_last_checkpoint(tiny, tmp_path, monkeypatch):
+    out = tmp_path / "run"
+    inject_nan_loss(monkeypatch, forward_call=5)  # the first micro-batch of step 3
+    with pytest.raises(TrainingDiverged, match=r"step 3: .* not finite.*Last good checkpoint: .*step-0000002"):
+        run(out, tiny, "train.max_steps=6", "train.save_every=2")
+    assert checkpoints(out) == ["step-0000002"]
+    assert not (out / "model.safetensors").exists()  # no poisoned model
+
+
+@pytest.mark.slow
+def test_nan_loss_skipped_by_config(tiny, tmp_path, monkeypatch, caplog):
+    out = tmp_path / "run"
+    inject_nan_loss(monkeypatch, forward_call=6)  # the second micro-batch of step 3
+    metrics = run(out, tiny, "train.max_steps=4", "train.on_nonfinite=skip")
+    assert metrics["train"]["steps"] == 4
+    assert "step 3: the loss (nan) or gradient norm (nan) is not finite; skipping" in caplog.text
+    weights = load_file(out / "model.safetensors")
+    assert all(torch.isfinite(t).all() for t in weights.values())
+
+
+def refuses_writes(folder):
+    try:
+        tempfile.TemporaryFile(dir=folder).close()
+    except OSError:
+        return True
+    return False
+
+
+def test_unwritable_output_fails_before_training(tiny, tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        if not refuses_writes(locked):  # root writes anywhere: take a file system that refuses even root
+            locked = Path("/sys")
+            if not locked.is_dir() or not refuses_writes(locked):
+                pytest.skip("no folder on this machine refuses writes")
+        with pytest.raises(UserError, match=r"output_dir: cannot write to .*Fix: choose a writable output_dir"):
+            run(locked / "run", tiny, "train.max_steps=2")
+    finally:
+        (tmp_path / "locked").chmod(0o755)
+
+
+def test_full_disk_fails_before_training(tiny, tmp_path, monkeypatch):
+    monkeypatch.setattr(faults.shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(10**9, 10**9, 4096))
+    with pytest.raises(UserError, match=r"has 4 KB free, but a checkpoint and the final model need about \d+ KB"):
+        run(tmp_path / "run", tiny, "train.max_steps=2")
+    assert not (tmp_path / "run").exists()
+
+
+def no_space(*args, **kwargs):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+@pytest.mark.slow
+def test_disk_full_while_checkpointing_keeps_previous(tiny, tmp_path, monkeypatch):
+    out = tmp_path / "run"
+    save_state = faults.Accelerator.save_state
+    calls = {"n": 0}
+
+    def fill_disk(self, output_dir, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            Path(output_dir).mkdir(parents=True)
+            (Path(output_dir) / "model.safetensors").write_bytes(b"half")
+            no_space()
+        return save_state(self, output_dir, **kwargs)
+
+    monkeypatch.setattr(faults.Accelerator, "save_state", fill_disk)
+    with pytest.raises(
+        UserError, match=r"step-0000004: No space left on device\. The previous checkpoint \(.*step-0000002\) is intact"
+    ):
+        run(out, tiny, "train.max_steps=6", "train.save_every=2")
+    assert checkpoints(out) == ["step-0000002"]  # the partial step-0000004.tmp is gone
+    monkeypatch.undo()
+    # The resumed run fills the disk again, this time while writing the final model...
+    monkeypatch.setattr("transformers.PreTrainedModel.save_pretrained", no_space)
+    with pytest.raises(UserError, match=r"cannot write the model to .*: No space left on device\. .*step-0000006\) is"):
+        run(out, tiny, "train.max_steps=6", "train.save_every=2", "resume_from_checkpoint=latest")
+    monkeypatch.undo()
+    # ...and the next attempt only has to write it: the step-6 checkpoint holds the finished run.
+    metrics = run(out, tiny, "train.max_steps=6", "train.save_every=2", "resume_from_checkpoint=latest")
+    assert metrics["train"]["steps"] == 6
+    final_eval = [r for r in log(out) if r["kind"] == "eval"][-1]
+    assert final_eval["step"] == 6 and metrics["eval"]["accuracy"] == final_eval["accuracy"]
+    assert (out / "model.safetensors").is_file()
+
+
+def test_damaged_and_foreign_checkpoints_are_refused(tiny, tmp_path, caplog):
+    caplog.set_level(logging.INFO, "llmkit")
+    out = tmp_path / "run"
+    args = ("train.max_steps=4", "train.save_every=2", "train.keep_last=2")
+    run(out, tiny, *args)
+    latest = out / "checkpoints" / "step-0000004"
+    size = (latest / "model.safetensors").stat().st_size
+    with (latest / "model.safetensors").open("r+b") as weights:
+        weights.truncate(size // 2)
+    with pytest.raises(UserError, match=rf"step-0000004 is damaged: model.safetensors has {size // 2} bytes, {size}"):
+        run(out, tiny, *args, f"resume_from_checkpoint={latest}")
+    # `latest` passes over it to the intact step-2 checkpoint (what a requeued job needs).
+    run(out, tiny, *args, "resume_from_checkpoint=latest")
+    assert "skipping damaged checkpoint" in caplog.text and "resumed from" in caplog.text
+    assert f"{out / 'checkpoints' / 'step-0000002'} at step 2" in caplog.text
+
+    with pytest.raises(UserError, match=r"holds a different model \(architecture fingerprint"):
+        run(out, tiny, *args, "resume_from_checkpoint=latest", "model.num_hidden_layers=1")
+    marker = out / "checkpoints" / "step-0000004" / faults.STATE_FILE
+    marker.write_text(marker.read_text().replace('"recipe": "sentiment"', '"recipe": "clm"'))
+    with pytest.raises(UserError, match=r"was written by recipe 'clm', not 'sentiment'"):
+        run(out, tiny, *args, "resume_from_checkpoint=latest")
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Real processes, real signals
+
+
+def launch(out, tiny, fault, *extra, processes=1):
+    """`llmkit train` in a subprocess with `fault` injected (see tests/fault_injection.py)."""
+    if processes == 1:
+        command = [sys.executable, str(ROOT / "tests" / "fault_injection.py")]
+    else:
+        command = [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", "2"]
+        command += ["--main_process_port", "29531", str(ROOT / "tests" / "fault_injection.py")]
+    command += ["train", "sentiment", f"output_dir={out}", *tiny, *TINY, *extra]
+    env = {**os.environ, "LLMKIT_FAULT": fault, "ACCELERATE_USE_CPU": "1", "PYTHONPATH": str(ROOT)}
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_steps_then_resume_equals_uninterrupted(tiny, uninterrupted, tmp_path, caplog):
+    out, rng, resume = tmp_path / "run", random.Random(8), "resume_from_checkpoint=latest"
+    first = launch(out, tiny, f"kill-after-step:{rng.randint(3, 6)}", *RESUMABLE, resume)
+    assert first.returncode == -signal.SIGKILL, first.stderr[-3000:]
+    second = launch(out, tiny, f"kill-while-saving:{rng.randint(1, 2)}", *RESUMABLE, resume)
+    assert second.returncode == -signal.SIGKILL, second.stderr[-3000:]
+    assert "resumed from" in second.stderr
+    assert checkpoints(out)[-1].endswith(".tmp")  # killed mid-write: left unfinished, the previous one intact
+    run(out, tiny, *RESUMABLE, resume)
+    assert "skipping incomplete checkpoint" in caplog.text
+    assert_same_run(uninterrupted, out)
+
+
+@pytest.mark.slow
+def test_sigterm_under_two_processes_then_resume_on_one(tiny, tmp_path):
+    args = ("train.max_steps=6", "model.hidden_dropout_prob=0", "model.attention_probs_dropout_prob=0")
+    full, stopped = tmp_path / "full", tmp_path / "stopped"
+    result = launch(stopped, tiny, "term-after-step:2:1", *args, processes=2)  # only rank 1 is signalled
+    assert "stopped by SIGTERM after step 3" in result.stderr or "after step 3" in result.stderr, result.stderr[-3000:]
+    assert f"exitcode  : {EXIT_PREEMPTED}" in result.stderr  # each rank exited with the preemption status
+    assert checkpoints(stopped) == ["step-0000003"]  # the ranks agreed on the step and saved once
+    run(full, tiny, *args)
+    run(stopped, tiny, *args, "resume_from_checkpoint=latest")  # on one process this time
+    assert_same_weights(full, stopped, tolerance=1e-4)
