@@ -5,6 +5,7 @@
     llmkit push OUTPUT_DIR --repo-id NAME/MODEL        share a finished run on a model hub, with a model card
     llmkit predict OUTPUT_DIR [--FIELD TEXT] [--file F] [--json]   run a finished run's model on new inputs
     llmkit translate OUT (--text TEXT | --file FILE)    translate with a model trained by the translation recipe
+    llmkit merge OUT --to MERGED                       fold a LoRA/IA3 adapter into a plain model folder
 
 Bad input ends with one line on stderr and exit status 2; `--debug` (anywhere) shows the traceback instead.
 """
@@ -60,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     given.add_argument("--text", action="append", help="a sentence to translate (repeatable)")
     given.add_argument("--file", help="a text file: one sentence per line, one translation printed per line")
     translate.add_argument("--batch-size", type=int, default=32, help="sentences per generation batch")
+
+    merge = commands.add_parser(
+        "merge", help="fold an adapter into a plain model", description="Merge a run's adapter into its base model."
+    )
+    merge.add_argument("output_dir", help="output folder of a run trained with peft.method=lora or ia3")
+    merge.add_argument("--to", required=True, help="new folder for the merged model (loads without peft)")
     return parser
 
 
@@ -122,12 +129,19 @@ def cmd_translate(args: argparse.Namespace) -> None:
         print(record["translation"])
 
 
+def cmd_merge(args: argparse.Namespace) -> None:
+    from llmkit.adapters import merge_adapter
+
+    print(f"merged model written to {merge_adapter(args.output_dir, args.to)}")
+
+
 COMMANDS = {
     "recipes": cmd_recipes,
     "train": cmd_train,
     "push": cmd_push,
     "predict": cmd_predict,
     "translate": cmd_translate,
+    "merge": cmd_merge,
 }
 
 

@@ -30,6 +30,7 @@ from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 from transformers import get_scheduler
 
+from llmkit.adapters import apply_peft, describe_parameters, save_model
 from llmkit.config import RunConfig, save_config, to_dict
 from llmkit.data import LengthGroupedSampler
 from llmkit.errors import UserError
@@ -64,6 +65,8 @@ class Task:
         compute_metrics: Turns the gathered evaluation outputs into named metrics.
         metric_for_best: The metric that picks the best checkpoint.
         greater_is_better: Whether a larger `metric_for_best` is better.
+        peft_task_type: The peft task type (`SEQ_CLS`, `QUESTION_ANS`, `CAUSAL_LM`, ...) that decides which head
+            trains fully under `peft.method`; None infers it from the model's class.
     """
 
     model: torch.nn.Module
@@ -77,6 +80,7 @@ class Task:
     compute_metrics: Callable[[dict[str, torch.Tensor]], dict[str, float]] | None = None
     metric_for_best: str = "loss"
     greater_is_better: bool = False
+    peft_task_type: str | None = None
 
 
 @dataclass
@@ -211,6 +215,7 @@ class Runner:
             self.pusher = RepoPusher(config.hub.repo_id, private=config.hub.private, revision=config.hub.revision)
         set_seed(config.seed)
         self.task = build_task(config, self.accelerator)
+        self.task.model = apply_peft(self.task.model, config.peft, self.task.peft_task_type)
         self.state = TrainState()
 
     # ----------------------------------------------------------------------------------------------------------
@@ -239,14 +244,13 @@ class Runner:
         if eval_dl is not None:
             eval_dl = acc.prepare(eval_dl)
         self._resume()
-        trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
         logger.info(
-            "%s: %d training examples, %d steps (%d per epoch), %s trainable parameters, %d process(es), %s",
+            "%s: %d training examples, %d steps (%d per epoch), parameters: %s, %d process(es), %s",
             self.recipe,
             len(task.train_dataset),
             max_steps,
             steps_per_epoch,
-            f"{trainable:,}",
+            describe_parameters(model),
             acc.num_processes,
             f"mixed precision {acc.mixed_precision}",
         )
@@ -457,7 +461,7 @@ class Runner:
         }
         model = acc.unwrap_model(self.model)
         if acc.is_main_process:
-            model.save_pretrained(self.output, safe_serialization=True)
+            save_model(model, self.output)
             task.tokenizer.save_pretrained(self.output)
             (self.output / METRICS_FILE).write_text(json.dumps(metrics, indent=2))
             plot_training_curves(self.state.history, self.output / "training_curves.png")
