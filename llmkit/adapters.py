@@ -157,13 +157,18 @@ def is_adapter(model: torch.nn.Module) -> bool:
     return isinstance(model, PeftModel)
 
 
-def save_model(model: torch.nn.Module, folder: Path) -> None:
+def save_model(model: torch.nn.Module, folder: Path, state_dict: dict[str, torch.Tensor] | None = None) -> None:
     """Write `model` as a Hugging Face folder: the full weights, or the adapter plus its base model's config.
 
     The base config (with the recipe's labels and pad token) lets `load_trained_model` rebuild the exact base
     model the adapter was trained on.
+
+    Args:
+        model: The unwrapped model.
+        folder: The output folder.
+        state_dict: Its full weights, gathered from all processes when they are sharded (FSDP, ZeRO-3).
     """
-    model.save_pretrained(folder, safe_serialization=True)
+    model.save_pretrained(folder, safe_serialization=True, state_dict=state_dict)
     if is_adapter(model):
         base = model.get_base_model()
         base.config.architectures = [type(base).__name__]

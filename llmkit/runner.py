@@ -460,8 +460,10 @@ class Runner:
             },
         }
         model = acc.unwrap_model(self.model)
+        # Every process takes part: under FSDP and ZeRO-3 this gathers the sharded weights.
+        weights = acc.get_state_dict(self.model)
         if acc.is_main_process:
-            save_model(model, self.output)
+            save_model(model, self.output, weights)
             task.tokenizer.save_pretrained(self.output)
             (self.output / METRICS_FILE).write_text(json.dumps(metrics, indent=2))
             plot_training_curves(self.state.history, self.output / "training_curves.png")

@@ -5,9 +5,9 @@ import shutil
 
 import pytest
 import torch
-from helpers import SENTIMENT, run_recipe
+from helpers import run_recipe, sentiment_accuracy
 from safetensors.torch import load_file
-from transformers import AutoModelForSequenceClassification, AutoTokenizer
+from transformers import AutoModelForSequenceClassification
 
 from llmkit.adapters import describe_parameters
 from llmkit.cli import main
@@ -17,21 +17,6 @@ from llmkit.models import load_trained_model
 from llmkit.registry import get_recipe
 
 FAST = ("train.batch_size=16", "train.lr=5e-3", "train.log_every=2")
-
-
-def validation_accuracy(model, folder):
-    """Accuracy on the bundled validation set, computed here rather than by the runner."""
-    import csv
-
-    with (SENTIMENT / "validation.csv").open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    tokenizer = AutoTokenizer.from_pretrained(folder)
-    labels = torch.tensor([["negative", "positive"].index(row["label"]) for row in rows])
-    model.eval()
-    with torch.no_grad():
-        batch = tokenizer([row["text"] for row in rows], truncation=True, max_length=128, padding=True)
-        logits = model(**batch.convert_to_tensors("pt")).logits
-    return float((logits.argmax(-1) == labels).float().mean()), logits
 
 
 def test_lora_writes_an_adapter_that_loads_merges_and_evaluates(tiny_bert, tmp_path):
@@ -53,7 +38,7 @@ def test_lora_writes_an_adapter_that_loads_merges_and_evaluates(tiny_bert, tmp_p
 
     # The adapter folder reproduces the runner's validation accuracy (evaluation on the adapter) ...
     model = load_trained_model(out)
-    accuracy, logits = validation_accuracy(model, out)
+    accuracy, logits = sentiment_accuracy(model, out)
     assert accuracy == pytest.approx(metrics["eval"]["accuracy"], abs=1e-6)
     # ... the base weights under it are the checkpoint's, untouched ...
     base = AutoModelForSequenceClassification.from_pretrained(tiny_bert)
@@ -66,7 +51,7 @@ def test_lora_writes_an_adapter_that_loads_merges_and_evaluates(tiny_bert, tmp_p
     assert (merged / "run_config.yaml").is_file()  # `llmkit predict` reads the recipe from it
     plain = AutoModelForSequenceClassification.from_pretrained(merged)
     assert type(plain).__name__ == "BertForSequenceClassification"
-    merged_accuracy, merged_logits = validation_accuracy(plain, merged)
+    merged_accuracy, merged_logits = sentiment_accuracy(plain, merged)
     assert torch.allclose(merged_logits, logits, atol=1e-5)
     assert merged_accuracy == accuracy
     assert type(load_trained_model(merged)).__name__ == "BertForSequenceClassification"
