@@ -20,11 +20,12 @@ import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import torch
-from accelerate import Accelerator, DataLoaderConfiguration
+from accelerate import Accelerator, DataLoaderConfiguration, InitProcessGroupKwargs
 from accelerate.utils import set_seed
 from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
@@ -42,6 +43,9 @@ STATE_FILE = "llmkit_state.json"  # written last: a checkpoint without it is inc
 RUN_CONFIG = "run_config.yaml"
 METRICS_FILE = "metrics.json"
 LOG_FILE = "train_log.jsonl"
+# Other processes wait at a barrier while the main process loads and tokenizes the data first; the default collective
+# time-out (10 minutes with NCCL) would kill runs whose preprocessing takes longer.
+BARRIER_TIMEOUT = timedelta(hours=2)
 
 
 Batch = dict[str, torch.Tensor]
@@ -198,6 +202,7 @@ class Runner:
             gradient_accumulation_steps=train.grad_accum_steps,
             dataloader_config=DataLoaderConfiguration(split_batches=True),
             log_with="tensorboard",
+            kwargs_handlers=[InitProcessGroupKwargs(timeout=BARRIER_TIMEOUT)],
             project_dir=str(self.output),
         )
         processes = self.accelerator.num_processes

@@ -50,8 +50,7 @@ def test_fsdp_wraps_the_transformer_blocks_of_gpt2_and_bert(tiny_gpt2, tiny_bert
     assert fsdp["fsdp_auto_wrap_policy"] == "TRANSFORMER_BASED_WRAP"
     names = fsdp["fsdp_transformer_layer_cls_to_wrap"].split(",")
     assert names == ["GPT2Block", "BertLayer"]
-    found = {}
-    for folder in (tiny_gpt2, tiny_bert):
+    for folder, block in ((tiny_gpt2, "GPT2Block"), (tiny_bert, "BertLayer")):
         model = AutoModelForSequenceClassification.from_pretrained(folder, num_labels=2)
-        found.update({name: get_module_class_from_name(model, name) for name in names})
-    assert {name: cls.__name__ for name, cls in found.items() if cls} == {name: name for name in names}
+        found = {name: get_module_class_from_name(model, name) for name in names}
+        assert {name: cls.__name__ for name, cls in found.items() if cls} == {block: block}
