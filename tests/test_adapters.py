@@ -130,3 +130,62 @@ def test_unknown_target_module_is_a_config_error(tiny_bert, tmp_path):
 def test_merge_refuses_a_folder_without_adapter(tiny_bert, tmp_path):
     with pytest.raises(UserError, match="holds no adapter"):
         main(["--debug", "merge", str(tiny_bert), "--to", str(tmp_path / "merged")])
+
+
+def tiny(kind):
+    """Tiny random models of the kinds the five recipes train (no checkpoint or tokenizer needed)."""
+    from transformers import (
+        BertConfig,
+        BertForMaskedLM,
+        BertForQuestionAnswering,
+        EncoderDecoderConfig,
+        EncoderDecoderModel,
+        GPT2Config,
+        GPT2LMHeadModel,
+    )
+
+    bert = BertConfig(vocab_size=99, hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64)
+    gpt2 = GPT2Config(vocab_size=99, n_positions=64, n_embd=32, n_layer=2, n_head=2)
+    if kind == "clm":
+        return GPT2LMHeadModel(gpt2)
+    if kind == "mlm":
+        return BertForMaskedLM(bert)
+    if kind == "qa":
+        return BertForQuestionAnswering(bert)
+    gpt2.add_cross_attention = True
+    model = EncoderDecoderModel(config=EncoderDecoderConfig.from_encoder_decoder_configs(bert, gpt2))
+    model.config.decoder_start_token_id = model.config.pad_token_id = 0
+    return model
+
+
+@pytest.mark.parametrize(
+    ("kind", "task_type", "head"),
+    [
+        ("clm", "CAUSAL_LM", None),
+        ("mlm", None, None),
+        ("qa", "QUESTION_ANS", "qa_outputs"),
+        ("translation", "SEQ_2_SEQ_LM", None),
+    ],
+)
+def test_every_recipe_kind_gets_adapters_and_trains_only_them(kind, task_type, head):
+    from llmkit.adapters import apply_peft, infer_task_type
+    from llmkit.config import PeftConfig
+
+    torch.manual_seed(0)
+    model = tiny(kind)
+    assert infer_task_type(model) == task_type
+    model = apply_peft(model, PeftConfig(method="lora"))
+    ids = torch.randint(1, 99, (2, 8))
+    inputs = {"input_ids": ids, "attention_mask": torch.ones_like(ids)}
+    if kind == "qa":
+        inputs.update(start_positions=torch.tensor([1, 2]), end_positions=torch.tensor([3, 4]))
+    elif kind == "translation":
+        inputs["labels"] = torch.randint(1, 99, (2, 5))
+    else:
+        inputs["labels"] = ids
+    model(**inputs).loss.backward()
+    trained = {name for name, p in model.named_parameters() if p.grad is not None}
+    assert trained and all("lora_" in name or "modules_to_save" in name for name in trained)
+    assert any("modules_to_save" in name for name in trained) == (head is not None)
+    if kind == "translation":  # both halves adapted: BERT's Linear and GPT-2's transposed Conv1D layers
+        assert any(".encoder." in name for name in trained) and any("c_attn.lora_A" in name for name in trained)
