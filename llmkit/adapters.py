@@ -61,8 +61,10 @@ def infer_task_type(model: torch.nn.Module) -> str | None:
     return next((kind for ending, kind in TASK_TYPES.items() if name.endswith(ending)), None)
 
 
-def model_types(config: PretrainedConfig) -> list[str]:
+def model_types(config: PretrainedConfig | None) -> list[str]:
     """`model_type` of the model and of its encoder and decoder, if it has them (e.g. BERT-to-GPT-2)."""
+    if config is None:  # not a transformers model: `peft.target_modules` must name the modules
+        return []
     found = [config.model_type]
     for part in ("encoder", "decoder"):
         sub = getattr(config, part, None)
@@ -83,7 +85,7 @@ def build_peft_config(model: torch.nn.Module, config: PeftConfig, task_type: str
     """The `peft` config for `model`: targets per architecture unless `peft.target_modules` names them."""
     import peft
 
-    types = model_types(model.config)
+    types = model_types(getattr(model, "config", None))
     # GPT-2 stores its projections transposed (Conv1D), which adapters must know to update the right side.
     transposed = "gpt2" in types
     extra = config.modules_to_save or None
@@ -131,8 +133,9 @@ def apply_peft(model: torch.nn.Module, config: PeftConfig, task_type: str | None
         return peft.get_peft_model(model, peft_config)
     except ValueError as error:
         names = sorted({name.rsplit(".", 1)[-1] for name, _ in model.named_modules() if name})
+        types = ", ".join(model_types(getattr(model, "config", None)))
         raise ConfigError(
-            f"config: 'peft.target_modules' for {type(model).__name__} ({', '.join(model_types(model.config))}): "
+            f"config: 'peft.target_modules' for {type(model).__name__} ({types}): "
             f"{str(error).splitlines()[0]} Fix: set peft.target_modules=[...] to module names such as: "
             f"{', '.join(names[:20])}"
         ) from None
