@@ -1,13 +1,15 @@
 """Several processes under `accelerate launch` train exactly what one process trains with the same global batch.
 
-Each launch costs about 10 s of imports, so these tests are few, tiny and marked slow. Every test uses its own
-rendezvous ports. FSDP cannot run here: accelerate 1.15 turns FSDP into plain DDP on CPUs (`--cpu`), and without
-it a GPU-less host forms no process group, so tests/test_launch.py checks the FSDP config instead.
+Each launch costs about 10 s of imports, so these tests are few, tiny and marked slow. Every launch rendezvouses on
+a port that is free at the time, so parallel test runs on one host do not meet each other. FSDP cannot run here:
+accelerate 1.15 turns FSDP into plain DDP on CPUs (`--cpu`), and without it a GPU-less host forms no process group,
+so tests/test_launch.py checks the FSDP config instead.
 """
 
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -64,12 +66,23 @@ def launch(out, model, *launcher, extra=()):
         timeout=300,
     )
     assert run.returncode == 0, run.stderr[-3000:]
-    assert "2 process(es)" in run.stderr  # really distributed, not two separate runs
+    assert_two_ranks(out)
     return json.loads((out / "metrics.json").read_text())
 
 
-def two_processes(port):
-    return ("--multi_gpu", "--num_processes", "2", "--main_process_port", str(port))
+def assert_two_ranks(out):
+    """Rank 1 of one 2-process group wrote its random state (two separate runs would both be rank 0)."""
+    assert (out / "checkpoints" / "step-0000008" / "random_states_1.pkl").is_file()
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def two_processes():
+    return ("--multi_gpu", "--num_processes", "2", "--main_process_port", str(free_port()))
 
 
 def assert_same_run(expected, actual, expected_weights, actual_weights, tolerance=1e-4):
@@ -90,19 +103,19 @@ def log_steps(out):
 @pytest.mark.slow
 def test_two_processes_and_two_machines_equal_one(tmp_path, tiny_bert):
     one = run_recipe("sentiment", f"model.name={tiny_bert}", f"output_dir={tmp_path / 'one'}", *TRAINING)
-    two = launch(tmp_path / "two", tiny_bert, *two_processes(29517))
+    two = launch(tmp_path / "two", tiny_bert, *two_processes())
     assert_same_run(one, two, tmp_path / "one" / "model.safetensors", tmp_path / "two" / "model.safetensors")
     assert log_steps(tmp_path / "two") == log_steps(tmp_path / "one")  # logged once, not once per process
 
     # Two "machines" on this host: two launchers, one process each, meeting at 127.0.0.1.
-    out = tmp_path / "machines"
+    out, port = tmp_path / "machines", free_port()
     launchers = [
         subprocess.Popen(
             command(
                 out,
                 tiny_bert,
-                *("--config_file", "launch/two_machines.yaml", "--cpu", "--num_processes", "2"),
-                *("--machine_rank", str(rank), "--main_process_ip", "127.0.0.1", "--main_process_port", "29527"),
+                *("--config_file", "launch/two_machines.yaml", "--num_processes", "2"),
+                *("--machine_rank", str(rank), "--main_process_ip", "127.0.0.1", "--main_process_port", str(port)),
             ),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -114,7 +127,7 @@ def test_two_processes_and_two_machines_equal_one(tmp_path, tiny_bert):
     ]
     errors = [launcher.communicate(timeout=300)[1] for launcher in launchers]
     assert [launcher.returncode for launcher in launchers] == [0, 0], errors[0][-3000:] + errors[1][-3000:]
-    assert "2 process(es)" in errors[0]
+    assert_two_ranks(out)
     machines = json.loads((out / "metrics.json").read_text())
     assert_same_run(one, machines, tmp_path / "one" / "model.safetensors", out / "model.safetensors")
 
@@ -123,7 +136,7 @@ def test_two_processes_and_two_machines_equal_one(tmp_path, tiny_bert):
 def test_lora_on_two_processes_equals_one_and_resumes_on_one(tmp_path, tiny_bert):
     args = (f"model.name={tiny_bert}", *TRAINING, *LORA)
     one = run_recipe("sentiment", f"output_dir={tmp_path / 'one'}", *args)
-    two = launch(tmp_path / "two", tiny_bert, *two_processes(29537), extra=LORA)
+    two = launch(tmp_path / "two", tiny_bert, *two_processes(), extra=LORA)
     adapter = "adapter_model.safetensors"
     assert_same_run(one, two, tmp_path / "one" / adapter, tmp_path / "two" / adapter)
 
