@@ -6,6 +6,7 @@
     llmkit predict OUTPUT_DIR [--FIELD TEXT] [--file F] [--json]   run a finished run's model on new inputs
     llmkit translate OUT (--text TEXT | --file FILE)    translate with a model trained by the translation recipe
     llmkit generate OUTPUT_DIR --prompt TEXT [...]     sample text from a trained causal language model
+    llmkit merge OUT --to MERGED                       fold a LoRA/IA3 adapter into a plain model folder
 
 Bad input ends with one line on stderr and exit status 2; `--debug` (anywhere) shows the traceback instead.
 A run stopped by SIGTERM/SIGINT checkpoints and exits with status 75 (`llmkit.faults.EXIT_PREEMPTED`).
@@ -76,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--top-p", type=float, default=defaults.top_p, help="1 turns it off")
     generate.add_argument("--repetition-penalty", type=float, default=defaults.repetition_penalty)
     generate.add_argument("--seed", type=int, default=defaults.seed)
+
+    merge = commands.add_parser(
+        "merge", help="fold an adapter into a plain model", description="Merge a run's adapter into its base model."
+    )
+    merge.add_argument("output_dir", help="output folder of a run trained with peft.method=lora or ia3")
+    merge.add_argument("--to", required=True, help="new folder for the merged model (loads without peft)")
     return parser
 
 
@@ -156,6 +163,12 @@ def cmd_translate(args: argparse.Namespace) -> None:
         print(record["translation"])
 
 
+def cmd_merge(args: argparse.Namespace) -> None:
+    from llmkit.adapters import merge_adapter
+
+    print(f"merged model written to {merge_adapter(args.output_dir, args.to)}")
+
+
 COMMANDS = {
     "recipes": cmd_recipes,
     "train": cmd_train,
@@ -163,6 +176,7 @@ COMMANDS = {
     "predict": cmd_predict,
     "translate": cmd_translate,
     "generate": cmd_generate,
+    "merge": cmd_merge,
 }
 
 

@@ -141,6 +141,41 @@ class HubConfig:
 
 
 @dataclass
+class PeftConfig:
+    """Parameter-efficient fine-tuning: train small adapters (and the task head) instead of every weight.
+
+    The output folder then holds the adapter (`adapter_config.json`, `adapter_model.safetensors`);
+    `llmkit merge OUT --to MERGED` folds it into a plain model.
+    """
+
+    method: Literal["none", "lora", "ia3"] = "none"
+    """`none` trains every weight; `lora` adds low-rank updates; `ia3` learns per-channel scales (fewest
+    parameters)."""
+    r: int = 8
+    """LoRA rank: the inner dimension of each low-rank update."""
+    alpha: float = 16.0
+    """LoRA scaling: updates are multiplied by `alpha / r`."""
+    dropout: float = 0.05
+    """Dropout on the LoRA branch's input."""
+    target_modules: list[str] | None = None
+    """Module names (suffixes) that get adapters. Unset: chosen per architecture (GPT-2: c_attn, c_proj, c_fc;
+    BERT: query, key, value, dense for LoRA)."""
+    modules_to_save: list[str] = field(default_factory=list)
+    """Extra modules trained fully and saved with the adapter. Task heads (classification, QA) are added
+    automatically."""
+
+    def __post_init__(self) -> None:
+        if self.r < 1:
+            raise ConfigError(f"'r' must be at least 1, got {self.r}")
+        if self.alpha <= 0:
+            raise ConfigError(f"'alpha' must be positive, got {self.alpha}")
+        if not 0 <= self.dropout < 1:
+            raise ConfigError(f"'dropout' must be in [0, 1), got {self.dropout}")
+        if self.target_modules is not None and not self.target_modules:
+            raise ConfigError("'target_modules' is empty: name at least one module, or leave it unset (null)")
+
+
+@dataclass
 class RunConfig:
     """Settings every recipe has; a recipe's `Config` adds its `data` section (and may change defaults)."""
 
@@ -155,6 +190,14 @@ class RunConfig:
     model: ModelConfig = field(default_factory=ModelConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
     hub: HubConfig = field(default_factory=HubConfig)
+    peft: PeftConfig = field(default_factory=PeftConfig)
+
+    def __post_init__(self) -> None:
+        if self.peft.method != "none" and self.model.init == "scratch":
+            raise ConfigError(
+                f"peft.method={self.peft.method} adapts pretrained weights, but model.init=scratch starts "
+                "from random ones. Fix: set peft.method=none, or model.init=pretrained."
+            )
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -128,3 +128,24 @@ def ensure_pad_token(tokenizer: PreTrainedTokenizerBase, config: PretrainedConfi
             )
         tokenizer.pad_token = tokenizer.eos_token
     config.pad_token_id = tokenizer.pad_token_id
+
+
+def load_trained_model(output_dir: str | Path, auto_class: Any = None) -> Any:
+    """Load a model that llmkit trained, for prediction or evaluation: a plain model folder or an adapter folder.
+
+    An adapter folder (a run with `peft.method=lora|ia3`) is loaded onto the base model its `adapter_config.json`
+    names, configured by the folder's `config.json` (labels, pad token). Recipes' `predict()` call this, so
+    both kinds of output folder (and merged ones) work everywhere.
+
+    Args:
+        output_dir: A run's output folder, or a folder written by `llmkit merge`.
+        auto_class: The transformers class to load with (e.g. `AutoModelForSequenceClassification`); by default
+            the class `config.json` names.
+    """
+    from llmkit.adapters import ADAPTER_CONFIG, load_adapter_model, model_class
+
+    folder = Path(output_dir)
+    if (folder / ADAPTER_CONFIG).is_file():
+        return load_adapter_model(folder, auto_class)
+    config = _load("config", str(folder), AutoConfig.from_pretrained)
+    return _load("model", str(folder), model_class(config, auto_class).from_pretrained, config=config)

@@ -19,16 +19,18 @@ import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import torch
-from accelerate import Accelerator, DataLoaderConfiguration
+from accelerate import Accelerator, DataLoaderConfiguration, InitProcessGroupKwargs
 from accelerate.utils import set_seed
 from torch.utils.data import DataLoader, IterableDataset
 from tqdm.auto import tqdm
 from transformers import get_scheduler
 
+from llmkit.adapters import apply_peft, describe_parameters, save_model
 from llmkit.config import RunConfig, save_config, to_dict
 from llmkit.data import LengthGroupedSampler
 from llmkit.errors import UserError
@@ -52,6 +54,9 @@ logger = logging.getLogger("llmkit")
 RUN_CONFIG = "run_config.yaml"
 METRICS_FILE = "metrics.json"
 LOG_FILE = "train_log.jsonl"
+# Other processes wait at a barrier while the main process loads and tokenizes the data first; the default collective
+# time-out (10 minutes with NCCL) would kill runs whose preprocessing takes longer.
+BARRIER_TIMEOUT = timedelta(hours=2)
 
 
 Batch = dict[str, torch.Tensor]
@@ -79,6 +84,8 @@ class Task:
         greater_is_better: Whether a larger `metric_for_best` is better.
         after_evaluate: Called on the main process after each evaluation with the unwrapped model, the step and
             the metrics (e.g. to write text samples into the output folder).
+        peft_task_type: The peft task type (`SEQ_CLS`, `QUESTION_ANS`, `CAUSAL_LM`, ...) that decides which head
+            trains fully under `peft.method`; None infers it from the model's class.
     """
 
     model: torch.nn.Module
@@ -93,6 +100,7 @@ class Task:
     metric_for_best: str = "loss"
     greater_is_better: bool = False
     after_evaluate: Callable[[torch.nn.Module, int, dict[str, float]], None] | None = None
+    peft_task_type: str | None = None
 
 
 @dataclass
@@ -189,6 +197,7 @@ class Runner:
             # DataLoader's private generator, so resuming would draw on the global RNG and shift dropout masks.
             dataloader_config=DataLoaderConfiguration(split_batches=True, dispatch_batches=False),
             log_with="tensorboard",
+            kwargs_handlers=[InitProcessGroupKwargs(timeout=BARRIER_TIMEOUT)],
             project_dir=str(self.output),
         )
         processes = self.accelerator.num_processes
@@ -212,6 +221,8 @@ class Runner:
                 "config: the training data is streamed, so its length is unknown and 'train.epochs' cannot set the "
                 "run's length. Fix: set train.max_steps=N."
             )
+
+        self.task.model = apply_peft(self.task.model, config.peft, self.task.peft_task_type)
         self.state = TrainState()
         self.fingerprint = model_fingerprint(self.task.model)
         self.guard = StepGuard(self.accelerator, train.on_nonfinite, self.output)
@@ -245,14 +256,13 @@ class Runner:
         if eval_dl is not None:
             eval_dl = acc.prepare(eval_dl)
         self._resume()
-        trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
         logger.info(
-            "%s: %s training examples, %d steps (%s per epoch), %s trainable parameters, %d process(es), %s",
+            "%s: %s training examples, %d steps (%s per epoch), parameters: %s, %d process(es), %s",
             self.recipe,
             "streamed" if self.streaming else len(task.train_dataset),
             max_steps,
             steps_per_epoch or "?",
-            f"{trainable:,}",
+            describe_parameters(model),
             acc.num_processes,
             f"mixed precision {acc.mixed_precision}",
         )
@@ -481,9 +491,11 @@ class Runner:
         }
         model = acc.unwrap_model(self.model)
         check_finite_weights(model, f"the model in {self.output}")
+        # Every process takes part: under FSDP and ZeRO-3 this gathers the sharded weights.
+        weights = acc.get_state_dict(self.model)
         if acc.is_main_process:
             with reporting_write_errors(f"the model to {self.output}", self.output):
-                model.save_pretrained(self.output, safe_serialization=True)
+                save_model(model, self.output, weights)
                 task.tokenizer.save_pretrained(self.output)
                 (self.output / METRICS_FILE).write_text(json.dumps(metrics, indent=2))
                 plot_training_curves(self.state.history, self.output / "training_curves.png")

@@ -6,8 +6,9 @@ import csv
 from pathlib import Path
 from typing import Any
 
+import torch
 from accelerate.state import AcceleratorState, GradientState
-from transformers import BertConfig, BertModel, GPT2Config, GPT2Model
+from transformers import AutoTokenizer, BertConfig, BertModel, GPT2Config, GPT2Model
 
 from llmkit.config import load_config
 from llmkit.registry import get_recipe
@@ -60,3 +61,16 @@ def run_recipe(recipe: str, *overrides: str, config_file: str | None = None) -> 
     module = get_recipe(recipe)
     config = load_config(module.Config, config_file, overrides)
     return train(recipe, config, module.build)
+
+
+def sentiment_accuracy(model: Any, folder: Path) -> tuple[float, torch.Tensor]:
+    """Accuracy and logits of `model` on the bundled sentiment validation set, computed here, not by the runner."""
+    with (SENTIMENT / "validation.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    labels = torch.tensor([["negative", "positive"].index(row["label"]) for row in rows])
+    model.eval()
+    with torch.no_grad():
+        batch = tokenizer([row["text"] for row in rows], truncation=True, max_length=128, padding=True)
+        logits = model(**batch.convert_to_tensors("pt")).logits
+    return float((logits.argmax(-1) == labels).float().mean()), logits

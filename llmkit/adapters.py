@@ -1,0 +1,229 @@
+"""Parameter-efficient fine-tuning for every recipe: LoRA and IA3 adapters through `peft`.
+
+The runner calls `apply_peft` on the model a recipe builds, so a recipe gets adapters without code of its own:
+`peft.method=lora` (or `ia3`) on the command line is enough. What to adapt is picked per architecture (GPT-2's
+Conv1D layers, BERT's attention and dense layers) and which head to train fully is picked per task, from the
+recipe's hint (`Task.peft_task_type`) or else from the model's class name (`...ForSequenceClassification`).
+
+A run with adapters writes an adapter folder (`adapter_config.json`, `adapter_model.safetensors`, the base model's
+`config.json`); `load_trained_model` loads it (or a plain model folder) and `merge_adapter` folds the adapter into
+a plain model folder that loads without peft.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import torch
+import transformers
+from transformers import AutoConfig, AutoTokenizer, PretrainedConfig
+
+from llmkit.config import PeftConfig
+from llmkit.errors import ConfigError, UserError
+
+ADAPTER_CONFIG = "adapter_config.json"
+# Files of a run that describe it rather than the weights; a merged folder keeps them so `llmkit predict` and
+# model cards still know the recipe.
+RUN_FILES = ("run_config.yaml", "metrics.json")
+
+# Module-name suffixes that get LoRA updates, per `config.model_type`: every projection in attention and MLP.
+LORA_TARGETS: dict[str, list[str]] = {
+    "gpt2": ["c_attn", "c_proj", "c_fc"],
+    "bert": ["query", "key", "value", "dense"],
+    "roberta": ["query", "key", "value", "dense"],
+}
+# IA3 (Liu et al., 2022) scales keys, values and the feed-forward output; the second list names the feed-forward
+# layers, whose input is scaled instead of their output.
+IA3_TARGETS: dict[str, tuple[list[str], list[str]]] = {
+    "gpt2": (["c_attn", "mlp.c_proj"], ["mlp.c_proj"]),
+    "bert": (["key", "value", "output.dense"], ["output.dense"]),
+    "roberta": (["key", "value", "output.dense"], ["output.dense"]),
+}
+# Model class-name endings -> peft task type. The task type tells peft which head to train fully
+# (`modules_to_save`): `classifier`/`score` for classification, `qa_outputs` for extractive QA.
+TASK_TYPES: dict[str, str] = {
+    "ForSequenceClassification": "SEQ_CLS",
+    "ForTokenClassification": "TOKEN_CLS",
+    "ForQuestionAnswering": "QUESTION_ANS",
+    "ForCausalLM": "CAUSAL_LM",
+    "LMHeadModel": "CAUSAL_LM",
+    "ForConditionalGeneration": "SEQ_2_SEQ_LM",
+    "EncoderDecoderModel": "SEQ_2_SEQ_LM",
+}
+
+
+def infer_task_type(model: torch.nn.Module) -> str | None:
+    """The peft task type for a transformers model class, or None (a plain `PeftModel`, e.g. for masked LM)."""
+    name = type(model).__name__
+    return next((kind for ending, kind in TASK_TYPES.items() if name.endswith(ending)), None)
+
+
+def model_types(config: PretrainedConfig | None) -> list[str]:
+    """`model_type` of the model and of its encoder and decoder, if it has them (e.g. BERT-to-GPT-2)."""
+    if config is None:  # not a transformers model: `peft.target_modules` must name the modules
+        return []
+    found = [config.model_type]
+    for part in ("encoder", "decoder"):
+        sub = getattr(config, part, None)
+        if isinstance(sub, PretrainedConfig):
+            found += model_types(sub)
+    return found
+
+
+def _defaults(types: list[str], table: dict[str, Any]) -> list[Any]:
+    return [table[kind] for kind in types if kind in table]
+
+
+def _unique(names: list[str]) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
+def build_peft_config(model: torch.nn.Module, config: PeftConfig, task_type: str | None) -> Any:
+    """The `peft` config for `model`: targets per architecture unless `peft.target_modules` names them."""
+    import peft
+
+    types = model_types(getattr(model, "config", None))
+    # GPT-2 stores its projections transposed (Conv1D), which adapters must know to update the right side.
+    transposed = "gpt2" in types
+    extra = config.modules_to_save or None
+    if config.method == "lora":
+        targets = config.target_modules or _unique([n for names in _defaults(types, LORA_TARGETS) for n in names])
+        return peft.LoraConfig(
+            task_type=task_type,
+            r=config.r,
+            lora_alpha=config.alpha,
+            lora_dropout=config.dropout,
+            target_modules=targets or None,
+            fan_in_fan_out=transposed,
+            modules_to_save=extra,
+        )
+    defaults = _defaults(types, IA3_TARGETS)
+    targets = config.target_modules or _unique([n for names, _ in defaults for n in names])
+    feedforward = [n for _, names in defaults for n in names if n in targets]
+    return peft.IA3Config(
+        task_type=task_type,
+        target_modules=targets or None,
+        feedforward_modules=_unique(feedforward) if targets else None,
+        fan_in_fan_out=transposed,
+        modules_to_save=extra,
+    )
+
+
+def apply_peft(model: torch.nn.Module, config: PeftConfig, task_type: str | None = None) -> torch.nn.Module:
+    """Wrap `model` with the adapters `config` asks for (unchanged for `peft.method=none`).
+
+    Args:
+        model: The recipe's transformers model.
+        config: The run's `peft` section.
+        task_type: A peft task type (`SEQ_CLS`, `QUESTION_ANS`, `CAUSAL_LM`, ...) from the recipe; inferred from
+            the model's class when None.
+
+    Raises:
+        ConfigError: When the target modules are not in the model, or none are known for its architecture.
+    """
+    if config.method == "none":
+        return model
+    import peft
+
+    peft_config = build_peft_config(model, config, task_type or infer_task_type(model))
+    try:
+        return peft.get_peft_model(model, peft_config)
+    except ValueError as error:
+        names = sorted({name.rsplit(".", 1)[-1] for name, _ in model.named_modules() if name})
+        types = ", ".join(model_types(getattr(model, "config", None)))
+        raise ConfigError(
+            f"config: 'peft.target_modules' for {type(model).__name__} ({types}): "
+            f"{str(error).splitlines()[0]} Fix: set peft.target_modules=[...] to module names such as: "
+            f"{', '.join(names[:20])}"
+        ) from None
+
+
+def describe_parameters(model: torch.nn.Module) -> str:
+    """`trainable 0.3M of 22.7M (1.3%)`."""
+    total = sum(p.numel() for p in model.parameters())
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    share = 100 * trainable / total if total else 0.0
+    return f"trainable {_millions(trainable)} of {_millions(total)} ({share:.1f}%)"
+
+
+def _millions(count: int) -> str:
+    return f"{count / 1e6:.1f}M" if count >= 1e5 else f"{count:,}"
+
+
+def is_adapter(model: torch.nn.Module) -> bool:
+    """Whether `model` carries peft adapters."""
+    from peft import PeftModel
+
+    return isinstance(model, PeftModel)
+
+
+def save_model(model: torch.nn.Module, folder: Path, state_dict: dict[str, torch.Tensor] | None = None) -> None:
+    """Write `model` as a Hugging Face folder: the full weights, or the adapter plus its base model's config.
+
+    The base config (with the recipe's labels and pad token) lets `load_trained_model` rebuild the exact base
+    model the adapter was trained on.
+
+    Args:
+        model: The unwrapped model.
+        folder: The output folder.
+        state_dict: Its full weights, gathered from all processes when they are sharded (FSDP, ZeRO-3).
+    """
+    model.save_pretrained(folder, safe_serialization=True, state_dict=state_dict)
+    if is_adapter(model):
+        base = model.get_base_model()
+        base.config.architectures = [type(base).__name__]
+        base.config.save_pretrained(folder)
+
+
+def load_adapter_model(folder: Path, auto_class: Any = None) -> torch.nn.Module:
+    """Load an adapter folder onto the base model it names; see `llmkit.models.load_trained_model`."""
+    from peft import PeftModel
+
+    from llmkit.models import _load
+
+    base_name = json.loads((folder / ADAPTER_CONFIG).read_text(encoding="utf-8"))["base_model_name_or_path"]
+    config = AutoConfig.from_pretrained(folder)
+    base = _load("model", base_name, model_class(config, auto_class).from_pretrained, config=config)
+    return PeftModel.from_pretrained(base, folder)
+
+
+def model_class(config: PretrainedConfig, auto_class: Any = None) -> Any:
+    """`auto_class`, or the class the folder's `config.json` names in `architectures`."""
+    if auto_class is not None:
+        return auto_class
+    names = config.architectures or []
+    if not names or not hasattr(transformers, names[0]):
+        raise UserError(
+            f"model: config.json names no known model class (architectures={names}). Fix: pass the recipe's "
+            "auto class, e.g. load_trained_model(folder, AutoModelForSequenceClassification)."
+        )
+    return getattr(transformers, names[0])
+
+
+def merge_adapter(folder: Path, target: Path) -> Path:
+    """Fold the adapter in `folder` into its base model and write a plain model folder to `target`.
+
+    Raises:
+        UserError: When `folder` holds no adapter, or `target` already holds files.
+    """
+    from llmkit.models import load_trained_model
+
+    folder, target = Path(folder), Path(target)
+    if not (folder / ADAPTER_CONFIG).is_file():
+        raise UserError(
+            f"merge: {folder} holds no adapter (no {ADAPTER_CONFIG}). Fix: pass the output_dir of a run trained "
+            "with peft.method=lora or ia3; a run without peft is already a plain model."
+        )
+    if target.exists() and any(target.iterdir()):
+        raise UserError(f"merge: {target} already holds files. Fix: choose an empty or new folder with --to.")
+    merged = load_trained_model(folder).merge_and_unload()
+    target.mkdir(parents=True, exist_ok=True)
+    merged.save_pretrained(target, safe_serialization=True)
+    AutoTokenizer.from_pretrained(folder).save_pretrained(target)
+    for name in RUN_FILES:
+        if (folder / name).is_file():
+            shutil.copy2(folder / name, target / name)
+    return target
