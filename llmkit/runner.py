@@ -77,8 +77,10 @@ class Task:
         lengths: Token count of each training example, for length-grouped batching (None disables it).
         eval_lengths: The same for the validation examples (None keeps their order).
         eval_step: Picks what to keep from one evaluation batch (e.g. predictions and labels); the runner gathers
-            it across processes, dropping the duplicates that pad the last batch. Batch keys starting with `meta_`
-            (e.g. example indices) reach `eval_step` but are kept out of the model's forward call.
+            it across processes, dropping the duplicates that pad the last batch. A `loss` entry (one value per
+            example) replaces the batch-mean loss, which is inexact when the last batch splits unevenly. Batch
+            keys starting with `meta_` (e.g. example indices) reach `eval_step` but are kept out of the model's
+            forward call.
         compute_metrics: Turns the gathered evaluation outputs into named metrics.
         metric_for_best: The metric that picks the best checkpoint.
         greater_is_better: Whether a larger `metric_for_best` is better.

@@ -154,6 +154,7 @@ def build(config: Config, accelerator: Any) -> Task:
         lengths=[len(ids) for ids in train_features["input_ids"]],
         eval_lengths=[len(ids) for ids in eval_features["input_ids"]] if eval_features else None,
         eval_step=lambda model, batch, outputs: {
+            "loss": feature_losses(outputs, batch),
             "start_logits": outputs.start_logits.float(),
             "end_logits": outputs.end_logits.float(),
             "feature_index": batch["meta_feature_index"],
@@ -162,6 +163,13 @@ def build(config: Config, accelerator: Any) -> Task:
         metric_for_best=metric,
         greater_is_better=metric != "loss",
     )
+
+
+def feature_losses(outputs: Any, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+    """Each window's loss (mean of start and end cross-entropy), so evaluation averages exactly over windows."""
+    start = torch.nn.functional.cross_entropy(outputs.start_logits.float(), batch["start_positions"], reduction="none")
+    end = torch.nn.functional.cross_entropy(outputs.end_logits.float(), batch["end_positions"], reduction="none")
+    return (start + end) / 2
 
 
 def check_model_fits(tokenizer: Any, model_config: Any, data: DataConfig) -> None:

@@ -35,7 +35,7 @@ TRAINING = (
 LORA = ("peft.method=lora", "peft.dropout=0", "train.lr=5e-3")
 
 
-def command(out, model, *launcher, extra=()):
+def command(out, model, *launcher, extra=(), recipe="sentiment"):
     return [
         sys.executable,
         "-m",
@@ -44,7 +44,7 @@ def command(out, model, *launcher, extra=()):
         "-m",
         "llmkit",
         "train",
-        "sentiment",
+        recipe,
         f"model.name={model}",
         f"output_dir={out}",
         *TRAINING,
@@ -56,9 +56,9 @@ def environment():
     return {**os.environ, "ACCELERATE_USE_CPU": "1", "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"}
 
 
-def launch(out, model, *launcher, extra=()):
+def launch(out, model, *launcher, extra=(), recipe="sentiment"):
     run = subprocess.run(
-        command(out, model, *launcher, extra=extra),
+        command(out, model, *launcher, extra=extra, recipe=recipe),
         capture_output=True,
         text=True,
         env=environment(),
@@ -87,7 +87,8 @@ def two_processes():
 
 def assert_same_run(expected, actual, expected_weights, actual_weights, tolerance=1e-4):
     assert actual["train"]["steps"] == expected["train"]["steps"] == 8
-    for name in ("loss", "accuracy", "f1"):
+    assert actual["eval"].keys() == expected["eval"].keys()
+    for name in expected["eval"]:
         assert actual["eval"][name] == pytest.approx(expected["eval"][name], abs=tolerance), name
     weights_one, weights_two = load_file(expected_weights), load_file(actual_weights)
     assert weights_one.keys() == weights_two.keys()
@@ -152,3 +153,33 @@ def test_lora_on_two_processes_equals_one_and_resumes_on_one(tmp_path, tiny_bert
     shutil.copytree(tmp_path / "two" / "checkpoints" / "step-0000004", resumed / "checkpoints" / "step-0000004")
     again = run_recipe("sentiment", f"output_dir={resumed}", "resume_from_checkpoint=latest", *args)
     assert_same_run(one, again, tmp_path / "one" / adapter, resumed / adapter)
+
+
+@pytest.mark.slow
+def test_qa_on_two_processes_equals_one(tmp_path, tiny_bert):
+    """A second recipe, whose evaluation gathers variable-length logits and maps windows back to questions.
+
+    A small learning rate: Adam turns the reduction-order noise of near-zero gradients into updates of size lr,
+    so two processes and one agree to about 8 steps x lr, which must stay below the tolerance. The reported QA
+    losses differ by ~0.2% between the two (not yet explained; weights, answers and scores agree), so losses are
+    compared loosely.
+    """
+    extra = ("data.max_length=128", "data.doc_stride=32", "train.lr=5e-6")
+    one = run_recipe("qa", f"model.name={tiny_bert}", f"output_dir={tmp_path / 'one'}", *TRAINING, *extra)
+    two = launch(tmp_path / "two", tiny_bert, *two_processes(), extra=extra, recipe="qa")
+    assert two["train"]["steps"] == one["train"]["steps"] == 8
+    assert (two["eval"]["exact_match"], two["eval"]["f1"]) == (one["eval"]["exact_match"], one["eval"]["f1"])
+    assert two["eval"]["loss"] == pytest.approx(one["eval"]["loss"], rel=1e-2)
+    assert train_losses(tmp_path / "two") == pytest.approx(train_losses(tmp_path / "one"), rel=1e-2)
+    weights_one = load_file(tmp_path / "one" / "model.safetensors")
+    weights_two = load_file(tmp_path / "two" / "model.safetensors")
+    for name, tensor in weights_one.items():
+        assert (tensor - weights_two[name]).abs().max() < 1e-4, name
+    predictions = [json.loads((tmp_path / run / "predictions.json").read_text()) for run in ("one", "two")]
+    assert len(predictions[0]) == 192  # every validation question answered once
+    assert predictions[0] == predictions[1]
+
+
+def train_losses(out):
+    records = [json.loads(line) for line in (out / "train_log.jsonl").read_text().splitlines()]
+    return [r["loss"] for r in records if r["kind"] == "train"]
