@@ -30,7 +30,7 @@ os.environ.setdefault("TQDM_DISABLE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
-from sentiment_sst2 import BATCH, MAX_LENGTH, SEED, read_tsv  # noqa: E402
+from sentiment_sst2 import SEED, llmkit_overrides, read_tsv  # noqa: E402
 
 CONTENDERS = {
     "full": ["peft.method=none", "train.lr=5e-5"],
@@ -46,21 +46,7 @@ def run_one(name: str, train_file: Path, dev_file: Path, output: Path) -> dict:
     from llmkit.runner import Runner
 
     recipe = get_recipe("sentiment")
-    overrides = [
-        f"output_dir={output}",
-        "model.name=minilm",
-        f"data.train={train_file}",
-        f"data.validation={dev_file}",
-        "data.text_column=sentence",
-        f"data.max_length={MAX_LENGTH}",
-        "train.epochs=1",
-        f"train.batch_size={BATCH}",
-        "train.warmup_ratio=0",
-        "train.weight_decay=0",
-        "train.log_every=1000",
-        f"seed={SEED}",
-        *CONTENDERS[name],
-    ]
+    overrides = [*llmkit_overrides(train_file, dev_file, output), *CONTENDERS[name]]  # later keys win
     runner = Runner("sentiment", load_config(recipe.Config, None, overrides), recipe.build)
     model = runner.task.model
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)

@@ -92,9 +92,9 @@ def llmkit_positions(lengths: list[int]) -> int:
     )
 
 
-def run_llmkit(train_file: Path, dev_file: Path, output: Path) -> dict:
-    recipe = get_recipe("sentiment")
-    overrides = [
+def llmkit_overrides(train_file: Path, dev_file: Path, output: Path) -> list[str]:
+    """The benchmark setting as `llmkit train sentiment` overrides (shared with benchmarks/peft_sst2.py)."""
+    return [
         f"output_dir={output}",
         "model.name=minilm",
         f"data.train={train_file}",
@@ -109,6 +109,11 @@ def run_llmkit(train_file: Path, dev_file: Path, output: Path) -> dict:
         "train.log_every=1000",
         f"seed={SEED}",
     ]
+
+
+def run_llmkit(train_file: Path, dev_file: Path, output: Path) -> dict:
+    recipe = get_recipe("sentiment")
+    overrides = llmkit_overrides(train_file, dev_file, output)
     metrics = train("sentiment", load_config(recipe.Config, None, overrides), recipe.build)
     tokenizer = AutoTokenizer.from_pretrained(packaged_minilm())
     with train_file.open(encoding="utf-8") as handle:
