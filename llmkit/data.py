@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -226,6 +225,3 @@ class LengthGroupedSampler(Sampler[int]):
         partial = [b for b in batches if len(b) < self.batch_size]
         shuffled = [full[i] for i in torch.randperm(len(full), generator=generator).tolist()]
         return torch.cat(shuffled + partial) if count else indices
-
-    def num_batches(self) -> int:
-        return math.ceil(len(self.lengths) / self.batch_size)
