@@ -1,12 +1,12 @@
 """Benchmark: llmkit's translation recipe on Multi30k English->German (test_2016_flickr), trained on this CPU.
 
-    .venv/bin/python benchmarks/translation_multi30k.py [--max-steps 240] [--threads 1] [--shared ../shared]
+    .venv/bin/python benchmarks/translation_multi30k.py [--budget-minutes 24] [--threads 2] [--shared ../shared]
 
 Setting: a Marian-style Transformer (3+3 layers, d_model 256, 4 heads, FFN 512) built from scratch, with a joint
 byte-level BPE tokenizer (8,000 tokens) trained on the training pairs; Multi30k train (29,000 pairs), batch 64,
-lr 1.5e-3 with 5% warmup and linear decay, label smoothing 0.1, fp32. The default `--max-steps` (240, half an epoch)
-fits, with setup and test decoding, in ~25 minutes of this 2-core CPU while other agents load it (load average ~14,
-which gives this process a few tenths of a core); on an idle machine the same budget allows several times more steps.
+lr 1.5e-3 with 5% warmup and linear decay, label smoothing 0.1, fp32. A 20-step calibration run measures the step
+time and sets `train.max_steps` so that training fills `--budget-minutes` (default 24, which with setup, calibration
+and test decoding keeps the whole script within 30 minutes of this 2-core CPU); `--max-steps` fixes it instead.
 The model is scored on test_2016_flickr (1,000 sentences) with sacreBLEU corpus BLEU and chrF (signatures printed),
 decoding greedily or with `--num-beams`.
 
@@ -59,8 +59,9 @@ MODEL = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", default=str(ROOT.parent / "shared"), help="folder holding data/multi30k")
-    parser.add_argument("--max-steps", type=int, default=240, help="optimizer steps (batch 64)")
-    parser.add_argument("--threads", type=int, default=1, help="torch threads (1 is fastest on a busy CPU)")
+    parser.add_argument("--budget-minutes", type=float, default=24.0, help="training-loop time to fill")
+    parser.add_argument("--max-steps", type=int, default=0, help="optimizer steps (batch 64); 0: fill the budget")
+    parser.add_argument("--threads", type=int, default=torch.get_num_threads(), help="torch threads")
     parser.add_argument("--num-beams", type=int, default=1, help="1 is greedy decoding")
     parser.add_argument("--output", default=None, help="run folder (default: a temporary one)")
     args = parser.parse_args()
@@ -70,14 +71,11 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     output = Path(args.output or tempfile.mkdtemp(prefix="multi30k-"))
     overrides = [f"model.{key}={value}" for key, value in MODEL.items()] + [
-        f"output_dir={output}",
         "overwrite_output_dir=true",
         f"data.train={data / 'train'}",
         "data.validation=null",  # scored on the test set below; validation generation would eat the time budget
         "label_smoothing=0.1",
         f"generate.num_beams={args.num_beams}",
-        f"train.max_steps={args.max_steps}",
-        f"train.save_every={args.max_steps}",
         "train.batch_size=64",
         "train.eval_batch_size=100",
         "train.lr=1.5e-3",
@@ -86,6 +84,8 @@ def main() -> None:
         "train.log_every=50",
     ]
     load_before = uptime()
+    max_steps = args.max_steps or steps_for_budget(overrides, output / "calibration", args.budget_minutes)
+    overrides += [f"output_dir={output}", f"train.max_steps={max_steps}", f"train.save_every={max_steps}"]
     config = load_config(translation.Config, None, overrides)
     started = time.perf_counter()
     result = train("translation", config, translation.build)
@@ -121,6 +121,7 @@ def main() -> None:
         "source_tokens_per_s": round(summary["real_tokens_per_s"], 1),
         "source_plus_target_tokens_per_s": round(pair_tokens * summary["epochs"] / summary["train_seconds"], 1),
         "generation_sentences_per_s": round(len(sources) / generate_seconds, 2),
+        "budget_minutes": None if args.max_steps else args.budget_minutes,
         "num_beams": args.num_beams,
         "torch_threads": args.threads,
         "uptime_before": load_before,
@@ -134,6 +135,16 @@ def main() -> None:
     results.mkdir(exist_ok=True)
     (results / "translation_multi30k.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
     print(json.dumps(report, indent=1, ensure_ascii=False))
+
+
+def steps_for_budget(overrides: list[str], output: Path, minutes: float, steps: int = 20) -> int:
+    """Train `steps` steps to time them; return how many steps fill `minutes` of training-loop time."""
+    settings = [*overrides, f"output_dir={output}", f"train.max_steps={steps}", f"train.save_every={steps}"]
+    summary = train("translation", load_config(translation.Config, None, settings), translation.build)["train"]
+    seconds_per_step = summary["train_seconds"] / summary["steps"]
+    budget = max(1, int(minutes * 60 / seconds_per_step))
+    print(f"benchmark: {seconds_per_step:.2f} s/step -> {budget} steps in {minutes:g} min", flush=True)
+    return budget
 
 
 def uptime() -> str:

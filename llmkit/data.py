@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import datasets
 import torch
+from accelerate import Accelerator
+from accelerate.utils import broadcast_object_list
 from torch.utils.data import Sampler
 
 from llmkit.errors import UserError
@@ -28,6 +30,7 @@ BUILDERS = {
     ".txt": "text",
 }
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+Prepared = TypeVar("Prepared")
 
 
 def resolve_path(path: str) -> Path:
@@ -38,6 +41,22 @@ def resolve_path(path: str) -> Path:
         return candidate
     bundled = PROJECT_ROOT / candidate
     return bundled if bundled.exists() else candidate
+
+
+def prepare_once(accelerator: Accelerator | None, prepare: Callable[[], Prepared]) -> Prepared:
+    """Run `prepare` (read, check, tokenize, train a tokenizer) on the main process alone; send the result to all.
+
+    Every process needs the same prepared data: doing the work once spares N-1 processes the time and memory, and
+    a bad input is reported once. The others wait in the broadcast (the process group's time-out is long enough
+    for slow preprocessing); if the main process fails, the launcher stops them. Every process must call this at
+    the same point, and the result must pickle (datasets, lists, tokenizers do; lambdas do not). Without an
+    accelerator (a recipe built outside the runner) it simply runs `prepare`.
+    """
+    if accelerator is None or accelerator.num_processes == 1:
+        return prepare()
+    result = [prepare() if accelerator.is_main_process else None]
+    broadcast_object_list(result, from_process=0)
+    return result[0]
 
 
 def load_split(

@@ -30,6 +30,7 @@ from torch.utils.data import DataLoader, IterableDataset
 from tqdm.auto import tqdm
 from transformers import get_scheduler
 
+from llmkit import fastpath
 from llmkit.adapters import apply_peft, describe_parameters, save_model
 from llmkit.config import RunConfig, save_config, to_dict
 from llmkit.data import LengthGroupedSampler
@@ -225,6 +226,9 @@ class Runner:
             )
 
         self.task.model = apply_peft(self.task.model, config.peft, self.task.peft_task_type)
+        speedups = fastpath.speed_up(self.task.model, self.accelerator.device)
+        if speedups:
+            logger.info("speed-ups: %s", "; ".join(speedups))
         self.state = TrainState()
         self.fingerprint = model_fingerprint(self.task.model)
         self.guard = StepGuard(self.accelerator, train.on_nonfinite, self.output)

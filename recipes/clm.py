@@ -39,6 +39,7 @@ from transformers import AutoModelForCausalLM
 
 from llmkit import metrics
 from llmkit.config import ModelConfig, RunConfig
+from llmkit.data import prepare_once
 from llmkit.errors import UserError
 from llmkit.generation import SamplingConfig, generate, load_generator
 from llmkit.runner import Task
@@ -77,7 +78,7 @@ def build(config: Config, accelerator: Any) -> Task:
     data = config.data
     train_documents = open_documents(data, "train")
     validation_documents = open_documents(data, "validation") if data.validation else None
-    tokenizer = get_tokenizer(config.model, config.tokenizer, train_documents, "bpe")
+    tokenizer = prepare_once(accelerator, lambda: get_tokenizer(config.model, config.tokenizer, train_documents, "bpe"))
     eos = tokenizer.eos_token_id
     if eos is None:
         raise UserError(
@@ -94,20 +95,25 @@ def build(config: Config, accelerator: Any) -> Task:
         text = tokenizer.decode(block[1:], skip_special_tokens=True)
         return {"input_ids": block, "meta_bytes": len(text.encode("utf-8")), "meta_chars": len(text)}
 
-    train = examples_dataset(
-        lambda: ({"input_ids": block} for block in blocks(train_documents)),
-        data.streaming,
-        "data.train",
-        data.block_size,
-    )
-    validation = None
-    if validation_documents is not None:
-        validation = examples_dataset(
-            lambda: (with_text_size(block) for block in blocks(validation_documents)),
+    def examples() -> tuple[Any, Any]:
+        train = examples_dataset(
+            lambda: ({"input_ids": block} for block in blocks(train_documents)),
             data.streaming,
-            "data.validation",
+            "data.train",
             data.block_size,
         )
+        validation = None
+        if validation_documents is not None:
+            validation = examples_dataset(
+                lambda: (with_text_size(block) for block in blocks(validation_documents)),
+                data.streaming,
+                "data.validation",
+                data.block_size,
+            )
+        return train, validation
+
+    # Materialised blocks are made once and shared; a stream is read by every process as it trains.
+    train, validation = examples() if data.streaming else prepare_once(accelerator, examples)
     language_modeling = metrics.load("language_modeling")
 
     def eval_step(model: torch.nn.Module, batch: dict[str, torch.Tensor], outputs: Any) -> dict[str, torch.Tensor]:

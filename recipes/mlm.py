@@ -33,6 +33,7 @@ from transformers import AutoModelForMaskedLM, AutoTokenizer
 
 from llmkit import metrics
 from llmkit.config import ModelConfig, RunConfig
+from llmkit.data import prepare_once
 from llmkit.errors import ConfigError, UserError
 from llmkit.runner import Task
 from llmkit.text import (
@@ -85,7 +86,9 @@ def build(config: Config, accelerator: Any) -> Task:
     data, masking = config.data, config.mlm
     train_documents = open_documents(data, "train")
     validation_documents = open_documents(data, "validation") if data.validation else None
-    tokenizer = get_tokenizer(config.model, config.tokenizer, train_documents, "wordpiece")
+    tokenizer = prepare_once(
+        accelerator, lambda: get_tokenizer(config.model, config.tokenizer, train_documents, "wordpiece")
+    )
     if tokenizer.mask_token_id is None or tokenizer.pad_token_id is None:
         raise UserError(
             "tokenizer: it has no mask or no pad token, which masked language modelling needs. Fix: use a BERT-style "
@@ -114,17 +117,22 @@ def build(config: Config, accelerator: Any) -> Task:
         inputs, labels = masker(torch.tensor([ids]), generator=generator)
         return {"input_ids": inputs[0].tolist(), "labels": labels[0].tolist()}
 
-    unmasked = examples_dataset(lambda: examples(train_documents), data.streaming, "data.train", data.block_size)
+    def prepare() -> tuple[Any, Any]:
+        unmasked = examples_dataset(lambda: examples(train_documents), data.streaming, "data.train", data.block_size)
+        validation = None
+        if validation_documents is not None:
+            # Masked the same way at every evaluation (epoch -1), so evaluations compare like with like.
+            validation = examples_dataset(
+                lambda: (masked(ids, -1, i) for i, ids in enumerate(examples(validation_documents))),
+                data.streaming,
+                "data.validation",
+                data.block_size,
+            )
+        return unmasked, validation
+
+    # Materialised examples are made once and shared; a stream is read by every process as it trains.
+    unmasked, validation = prepare() if data.streaming else prepare_once(accelerator, prepare)
     train = MaskedStream(unmasked, masked) if data.streaming else MaskedEachEpoch(unmasked, masked)
-    validation = None
-    if validation_documents is not None:
-        # Masked the same way at every evaluation (epoch -1), so evaluations compare like with like.
-        validation = examples_dataset(
-            lambda: (masked(ids, -1, i) for i, ids in enumerate(examples(validation_documents))),
-            data.streaming,
-            "data.validation",
-            data.block_size,
-        )
     language_modeling = metrics.load("language_modeling")
 
     def compute_metrics(outputs: dict[str, torch.Tensor]) -> dict[str, float]:

@@ -39,6 +39,7 @@ from transformers import AutoModelForQuestionAnswering, AutoTokenizer, DataColla
 
 from llmkit import metrics
 from llmkit.config import ModelConfig, RunConfig, read_saved_config
+from llmkit.data import prepare_once
 from llmkit.errors import ConfigError, UserError
 from llmkit.models import ensure_pad_token, load_config, load_model, load_tokenizer
 from llmkit.qa_data import load_examples, make_example, resolve_version_2
@@ -113,16 +114,25 @@ def build(config: Config, accelerator: Any) -> Task:
     model_config = load_config(config.model)
     check_model_fits(tokenizer, model_config, data)
     ensure_pad_token(tokenizer, model_config)
-    train_examples = load_examples(data.train, data.train_split, "data.train", data)
-    eval_examples = (
-        load_examples(data.validation, data.validation_split, "data.validation", data) if data.validation else []
-    )
+
+    def prepare() -> tuple[bool, list[dict], dict[str, list], dict[str, list] | None]:
+        train_examples = load_examples(data.train, data.train_split, "data.train", data)
+        eval_examples = (
+            load_examples(data.validation, data.validation_split, "data.validation", data) if data.validation else []
+        )
+        version_2 = resolve_version_2(data.version_2_with_negative, train_examples + eval_examples)
+        if data.max_train_examples and data.max_train_examples < len(train_examples):
+            train_examples = random.Random(config.seed).sample(train_examples, data.max_train_examples)
+        train_features = tokenize(train_examples, tokenizer, data)
+        return (
+            version_2,
+            eval_examples,
+            train_features,
+            tokenize(eval_examples, tokenizer, data) if eval_examples else None,
+        )
+
     # Resolved here so run_config.yaml (written after build) records the mode `predict` must use.
-    data.version_2_with_negative = resolve_version_2(data.version_2_with_negative, train_examples + eval_examples)
-    if data.max_train_examples and data.max_train_examples < len(train_examples):
-        train_examples = random.Random(config.seed).sample(train_examples, data.max_train_examples)
-    train_features = tokenize(train_examples, tokenizer, data)
-    eval_features = tokenize(eval_examples, tokenizer, data) if eval_examples else None
+    data.version_2_with_negative, eval_examples, train_features, eval_features = prepare_once(accelerator, prepare)
     model = load_model(AutoModelForQuestionAnswering, config.model, model_config)
     squad = metrics.load("squad")
     output = Path(config.output_dir)

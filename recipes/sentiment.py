@@ -30,7 +30,7 @@ from transformers import AutoModelForSequenceClassification, AutoTokenizer, Data
 from llmkit import metrics
 from llmkit.card import CardInfo
 from llmkit.config import ModelConfig, RunConfig, read_saved_config
-from llmkit.data import load_split, require_columns, row_location
+from llmkit.data import load_split, prepare_once, require_columns, row_location
 from llmkit.errors import ConfigError, UserError
 from llmkit.models import ensure_pad_token, load_config, load_model, load_tokenizer
 from llmkit.runner import RUN_CONFIG, Task
@@ -92,17 +92,20 @@ def build(config: Config, accelerator: Any) -> Task:
     """Load and check the data, tokenizer and model; return the task the runner trains."""
     data = config.data
     tokenizer = load_tokenizer(config.model)
-    with accelerator.main_process_first():
+
+    def prepare() -> tuple[list[str], datasets.Dataset, datasets.Dataset | None]:
         raw_train = _load(data.train, data.train_split, "data.train", data)
         names = data.labels or _label_names(raw_train, data.label_column)
         train = _tokenize(raw_train, data.train, "data.train", tokenizer, names, data)
         if data.max_train_examples and data.max_train_examples < len(train):
-            train = train.shuffle(seed=config.seed).select(range(data.max_train_examples))
+            train = train.shuffle(seed=config.seed).select(range(data.max_train_examples)).flatten_indices()
         validation = None
         if data.validation:
             raw_validation = _load(data.validation, data.validation_split, "data.validation", data)
             validation = _tokenize(raw_validation, data.validation, "data.validation", tokenizer, names, data)
+        return names, train, validation
 
+    names, train, validation = prepare_once(accelerator, prepare)
     model_config = load_config(
         config.model,
         num_labels=len(names),

@@ -51,6 +51,7 @@ from transformers.models.auto.modeling_auto import (
 
 from llmkit import metrics
 from llmkit.config import ModelConfig, RunConfig
+from llmkit.data import prepare_once
 from llmkit.errors import ConfigError, UserError
 from llmkit.models import load_config, load_model, load_tokenizer
 from llmkit.parallel_text import Pairs, load_pairs
@@ -177,19 +178,27 @@ class TokenizerPair:
 def build(config: Config, accelerator: Any) -> Task:
     """Load and check the pairs, tokenizers and model; return the task the runner trains."""
     data, form = config.data, config.model.form
-    with accelerator.main_process_first():
+
+    def prepare() -> tuple[Pairs, Pairs | None, TokenizerPair]:
         train = _pairs(data.train, data, "data.train", data.train_split)
         if data.max_train_examples and data.max_train_examples < len(train):
             train = train.sample(data.max_train_examples, config.seed)
         validation = _pairs(data.validation, data, "data.validation", data.validation_split)
         if validation is not None and data.max_eval_examples:
             validation = validation.head(data.max_eval_examples)
-    tokenizers = build_tokenizers(config.model, train.sources + train.targets)
+        return train, validation, build_tokenizers(config.model, train.sources + train.targets)
+
+    train, validation, tokenizers = prepare_once(accelerator, prepare)
     model = build_model(config.model, tokenizers)
     configure_generation(model, tokenizers, config)
     prefix = source_prefix(data, model.config.model_type)
-    train_set = encode_pairs(train, tokenizers, form, data, prefix)
-    eval_set = encode_pairs(validation, tokenizers, form, data, prefix) if validation is not None else None
+    train_set, eval_set = prepare_once(
+        accelerator,
+        lambda: (
+            encode_pairs(train, tokenizers, form, data, prefix),
+            encode_pairs(validation, tokenizers, form, data, prefix) if validation is not None else None,
+        ),
+    )
     if config.label_smoothing:
         model.register_forward_hook(smoothed_loss(config.label_smoothing, form), with_kwargs=True)
     sacrebleu = metrics.load("sacrebleu")

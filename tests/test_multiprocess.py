@@ -183,3 +183,37 @@ def test_qa_on_two_processes_equals_one(tmp_path, tiny_bert):
 def train_losses(out):
     records = [json.loads(line) for line in (out / "train_log.jsonl").read_text().splitlines()]
     return [r["loss"] for r in records if r["kind"] == "train"]
+
+
+PREPARE_ONCE = """
+import sys
+from pathlib import Path
+
+from accelerate import Accelerator
+
+from llmkit.data import prepare_once
+
+accelerator, calls = Accelerator(), Path(sys.argv[1])
+
+
+def prepare():
+    with calls.open("a") as log:
+        log.write(f"prepared by process {accelerator.process_index}\\n")
+    return {"rows": [accelerator.process_index, 7]}
+
+
+result = prepare_once(accelerator, prepare)
+with calls.with_suffix(".results").open("a") as log:
+    log.write(f"{result}\\n")
+"""
+
+
+@pytest.mark.slow
+def test_data_is_prepared_once_and_shared(tmp_path):
+    script, calls = tmp_path / "prepare.py", tmp_path / "calls.txt"
+    script.write_text(PREPARE_ONCE)
+    launcher = [sys.executable, "-m", "accelerate.commands.launch", *two_processes(), str(script), str(calls)]
+    run = subprocess.run(launcher, capture_output=True, text=True, env=environment(), cwd=ROOT, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert calls.read_text() == "prepared by process 0\n"
+    assert calls.with_suffix(".results").read_text() == "{'rows': [0, 7]}\n" * 2
