@@ -118,7 +118,7 @@ def cmd_train(args: argparse.Namespace) -> None:
     from llmkit.runner import train
 
     recipe = get_recipe(args.recipe)
-    config = load_config(recipe.Config, args.config, args.overrides)
+    config = load_config(recipe.Config, args.config, args.overrides, recipe=args.recipe)
     metrics = train(args.recipe, config, recipe.build)
     if _is_main_process():
         results = ", ".join(f"{k}={v:.4f}" for k, v in metrics["eval"].items())

@@ -213,13 +213,17 @@ class Setting:
     origin: str
 
 
-def load_config(cls: type, config_file: str | Path | None = None, overrides: typing.Sequence[str] = ()) -> Any:
+def load_config(
+    cls: type, config_file: str | Path | None = None, overrides: typing.Sequence[str] = (), recipe: str | None = None
+) -> Any:
     """Build a validated config: `cls` defaults, then the YAML file, then `key=value` overrides.
 
     Args:
         cls: The recipe's config dataclass.
         config_file: Optional YAML file of nested mappings.
         overrides: `dotted.key=value` strings; values are parsed as YAML scalars (`true`, `3`, `[a, b]`).
+        recipe: The recipe being configured. A top-level `recipe:` in the file (a run's `run_config.yaml` has one)
+            must name it; without `recipe`, that key is ignored.
 
     Raises:
         ConfigError: On unknown keys, wrong types, impossible values, or unreadable files.
@@ -228,6 +232,13 @@ def load_config(cls: type, config_file: str | Path | None = None, overrides: typ
     settings += [parse_override(text) for text in overrides]
     tree = to_tree(cls())
     for setting in settings:
+        if setting.key == "recipe":
+            if recipe is not None and setting.value != recipe:
+                raise ConfigError(
+                    f"{setting.origin}: this config is for the '{setting.value}' recipe, not '{recipe}'. "
+                    f"Fix: run `llmkit train {setting.value} ...`, or use a config written for '{recipe}'."
+                )
+            continue
         assign(cls, tree, setting)
     return build(cls, tree, prefix="")
 

@@ -128,8 +128,8 @@ def build(config: Config, accelerator: Any) -> Task:
         collate_fn=DataCollatorWithPadding(
             tokenizer, pad_to_multiple_of=8 if accelerator.device.type == "cuda" else None
         ),
-        lengths=list(train["length"]),
-        eval_lengths=list(validation["length"]) if validation is not None else None,
+        lengths=list(train["meta_length"]),
+        eval_lengths=list(validation["meta_length"]) if validation is not None else None,
         eval_step=lambda model, batch, outputs: {
             "predictions": outputs.logits.argmax(-1),
             "references": batch["labels"],
@@ -187,7 +187,7 @@ def _tokenize(
     encoded = tokenizer(texts, truncation=True, max_length=data.max_length)
     columns = {name: encoded[name] for name in encoded}
     columns["labels"] = labels
-    columns["length"] = [len(ids) for ids in encoded["input_ids"]]
+    columns["meta_length"] = [len(ids) for ids in encoded["input_ids"]]  # for the sampler, not the model
     return datasets.Dataset.from_dict(columns)
 
 
