@@ -131,4 +131,6 @@ def test_streaming_and_resume_with_dynamic_masking(tiny_bert, lm_corpus, tmp_pat
 
 def test_tokenizer_without_mask_token(tiny_gpt2, lm_corpus, tmp_path):  # noqa: F811
     with pytest.raises(UserError, match="no mask or no pad token"):
-        run_recipe("mlm", *TINY, *lm_corpus, "tokenizer.train=false", f"model.tokenizer={tiny_gpt2}")
+        run_recipe(
+            "mlm", *TINY, *lm_corpus, "tokenizer.train=false", f"model.tokenizer={tiny_gpt2}", f"output_dir={tmp_path}"
+        )

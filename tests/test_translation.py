@@ -8,9 +8,11 @@ import pytest
 import sacrebleu
 import torch
 from helpers import run_recipe
+from transformers import GenerationConfig
 
 from llmkit import metrics
 from llmkit.cli import main
+from llmkit.errors import UserError
 from llmkit.parallel_text import load_pairs
 from recipes import translation
 
@@ -101,6 +103,22 @@ def test_seq2seq_from_scratch_memorises_pairs(tmp_path, capsys):
     main(["translate", str(out), "--text", "We are at home."])
     assert capsys.readouterr().out == "Wir sind zu Hause.\n"
     assert json.loads((out / "sacrebleu.json").read_text())["bleu_signature"].startswith("nrefs:1|case:mixed")
+
+    # The trained folder is a Marian checkpoint like a hub one: fine-tuning it (model.init=pretrained) keeps what
+    # it learned, and starts where it stopped.
+    data = write_pairs(tmp_path / "data")
+    again = run_recipe(
+        "translation",
+        f"model.name={out}",
+        "model.init=pretrained",
+        f"data.train={data}",
+        f"data.validation={data}",
+        f"output_dir={tmp_path / 'continued'}",
+        *OVERFIT[:-4],
+        "train.max_steps=2",
+        "train.lr=1e-4",
+    )
+    assert again["eval"]["bleu"] == pytest.approx(100.0)
 
 
 @pytest.mark.slow
@@ -247,3 +265,34 @@ def test_translate_needs_a_trained_translation_folder(capsys, tmp_path):
     code, err = run_main(capsys, "translate", str(tmp_path), "--text", "Hello")
     assert code == 2
     assert "is not the output folder of a finished `llmkit train translation` run" in err
+
+
+def test_t5_prefix_and_language_codes():
+    data = translation.DataConfig(source_lang="en", target_lang="de")
+    assert translation.source_prefix(data, "t5") == "translate English to German: "
+    assert translation.source_prefix(data, "marian") == ""
+    assert translation.source_prefix(translation.DataConfig(prefix="en>de: "), "t5") == "en>de: "
+
+    class CodedTokenizer:  # the part of an mBART-50 / M2M100 / NLLB tokenizer the recipe uses
+        def __init__(self, codes):
+            self.all_special_tokens, self.src_lang, self.tgt_lang = ["<s>", "</s>", *codes], None, None
+
+        def convert_tokens_to_ids(self, token):
+            return self.all_special_tokens.index(token)
+
+    for codes, source, target in (
+        (["en_XX", "de_DE"], "en_XX", "de_DE"),
+        (["__en__", "__de__"], "__en__", "__de__"),
+    ):
+        tokenizer, generation = CodedTokenizer(codes), GenerationConfig()
+        translation.set_language_codes(tokenizer, generation, data)
+        assert (tokenizer.src_lang, tokenizer.tgt_lang) == (source, target)
+        assert generation.forced_bos_token_id == 3  # the decoder is forced to start with the target language
+    nllb = translation.DataConfig(source_lang="eng", target_lang="deu")
+    tokenizer = CodedTokenizer(["eng_Latn", "deu_Latn"])
+    translation.set_language_codes(tokenizer, GenerationConfig(), nllb)
+    assert tokenizer.tgt_lang == "deu_Latn"
+    with pytest.raises(UserError, match="language 'fr' has no language code"):
+        translation.set_language_codes(
+            tokenizer, GenerationConfig(), translation.DataConfig(source_lang="eng", target_lang="fr")
+        )
