@@ -189,6 +189,7 @@ PREPARE_ONCE = """
 import sys
 from pathlib import Path
 
+import torch
 from accelerate import Accelerator
 
 from llmkit.data import prepare_once
@@ -205,6 +206,8 @@ def prepare():
 result = prepare_once(accelerator, prepare)
 with calls.with_suffix(".results").open("a") as log:
     log.write(f"{result}\\n")
+accelerator.wait_for_everyone()
+torch.distributed.destroy_process_group()  # leaving it to interpreter exit can abort the process
 """
 
 
