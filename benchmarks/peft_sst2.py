@@ -23,14 +23,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-import numpy as np
-
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TQDM_DISABLE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
-from sentiment_sst2 import SEED, llmkit_overrides, read_tsv  # noqa: E402
+from sentiment_sst2 import llmkit_overrides, sst2_rows, write_tsv  # noqa: E402
 
 CONTENDERS = {
     "full": ["peft.method=none", "train.lr=5e-5"],
@@ -75,21 +73,13 @@ def main() -> None:
         name, train_file, dev_file, output = args.child
         print(json.dumps(run_one(name, Path(train_file), Path(dev_file), Path(output))))
         return
-    sst2 = args.shared / "data" / "sst2"
-    if not sst2.exists():
-        sys.exit(f"SST-2 not found under {sst2}: pass --shared")
-    rows = read_tsv(sst2 / "train.tsv")
-    order = np.random.default_rng(SEED).permutation(len(rows))[: args.examples]
-    train_rows, dev_rows = [rows[i] for i in order], read_tsv(sst2 / "dev.tsv")
+    train_rows, dev_rows = sst2_rows(args.shared, args.examples)
 
     load_before = os.getloadavg()
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        train_file, dev_file = tmp / "train.tsv", tmp / "dev.tsv"
-        for path, subset in ((train_file, train_rows), (dev_file, dev_rows)):
-            with path.open("w", encoding="utf-8") as handle:
-                handle.write("sentence\tlabel\n" + "".join(f"{t}\t{y}\n" for t, y in subset))
+        train_file, dev_file = write_tsv(tmp / "train.tsv", train_rows), write_tsv(tmp / "dev.tsv", dev_rows)
         for name in CONTENDERS:
             child = [sys.executable, __file__, "--child", name, str(train_file), str(dev_file), str(tmp / name)]
             done = subprocess.run(child, capture_output=True, text=True, check=False)

@@ -59,6 +59,23 @@ def read_tsv(path: Path) -> list[tuple[str, int]]:
     return [(row["sentence"], int(row["label"])) for row in rows]
 
 
+def sst2_rows(shared: Path, examples: int) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """The benchmark's data: a seeded shuffled subset of SST-2 train, and the whole dev set."""
+    sst2 = shared / "data" / "sst2"
+    if not sst2.exists():
+        sys.exit(f"SST-2 not found under {sst2}: pass --shared")
+    rows = read_tsv(sst2 / "train.tsv")
+    order = np.random.default_rng(SEED).permutation(len(rows))[:examples]
+    return [rows[i] for i in order], read_tsv(sst2 / "dev.tsv")
+
+
+def write_tsv(path: Path, rows: list[tuple[str, int]]) -> Path:
+    """Write rows as the `sentence<TAB>label` file llmkit reads; returns `path`."""
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("sentence\tlabel\n" + "".join(f"{t}\t{y}\n" for t, y in rows))
+    return path
+
+
 def matmul_gflops(size: int = 2048, repeats: int = 20) -> float:
     """The fp32 matrix-multiply rate of this machine, the denominator of MFU."""
     a, b = torch.randn(size, size), torch.randn(size, size)
@@ -177,21 +194,13 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "sentiment_sst2.json")
     parser.add_argument("--seeds", type=int, nargs="+", default=[SEED], help="training seeds (the subset is fixed)")
     args = parser.parse_args()
-    sst2 = args.shared / "data" / "sst2"
-    if not sst2.exists():
-        sys.exit(f"SST-2 not found under {sst2}: pass --shared")
-    rows = read_tsv(sst2 / "train.tsv")
-    order = np.random.default_rng(SEED).permutation(len(rows))[: args.examples]
-    train_rows, dev_rows = [rows[i] for i in order], read_tsv(sst2 / "dev.tsv")
+    train_rows, dev_rows = sst2_rows(args.shared, args.examples)
 
     load_before = os.getloadavg()[0]
     peak = matmul_gflops()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        train_file, dev_file = tmp / "train.tsv", tmp / "dev.tsv"
-        for path, subset in ((train_file, train_rows), (dev_file, dev_rows)):
-            with path.open("w", encoding="utf-8") as handle:
-                handle.write("sentence\tlabel\n" + "".join(f"{t}\t{y}\n" for t, y in subset))
+        train_file, dev_file = write_tsv(tmp / "train.tsv", train_rows), write_tsv(tmp / "dev.tsv", dev_rows)
         # Contenders take turns for each seed, so a change in the machine's speed touches them alike.
         runs = [
             {

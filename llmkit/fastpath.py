@@ -28,10 +28,8 @@ class FastDropout(nn.Dropout):
     """`nn.Dropout` with a cheaper mask on the CPU (see the module docstring)."""
 
     def forward(self, inputs: torch.Tensor) -> torch.Tensor:
-        if not self.training or self.p == 0 or inputs.device.type != "cpu":
+        if not self.training or self.p in (0, 1) or inputs.device.type != "cpu":
             return super().forward(inputs)
-        if self.p == 1:
-            return inputs * 0
         count = inputs.numel()
         words = torch.randint(-(2**63), 2**63 - 1, (-(-count // WORD_LANES),), dtype=torch.int64)
         lanes = words.view(torch.int16)[:count].view(inputs.shape)
