@@ -4,10 +4,13 @@
 
 Setting (the same for every contender): the packaged all-MiniLM-L6-v2, a shuffled 3,200-example subset of SST-2 train
 (seed 42), 1 epoch, batch 32, lr 5e-5, no warmup, no weight decay, max length 128, fp32 on this CPU; accuracy on the
-full SST-2 dev set (872). Contenders: llmkit (length-grouped batches), the Trainer with its defaults (random batches
-padded to the longest example), and the Trainer with `train_sampling_strategy="group_by_length"`. With several
-`--seeds` (training seeds; the subset stays fixed) each contender runs once per seed, taking turns, and the table
-shows the mean accuracy and the throughput over all runs: one seed's accuracy moves by several dev examples.
+full SST-2 dev set (872). Contenders: llmkit (random batches, packed: `llmkit/packing.py`), the Trainer with its
+defaults (random batches padded to the longest example), and the Trainer with
+`train_sampling_strategy="group_by_length"`. Every contender seeds torch before it loads the model, so the
+classifier head starts the same, and llmkit's random batches are the default Trainer's for the same seed: the two
+differ only in dropout masks. With several `--seeds` (training seeds; the subset stays fixed) each contender runs
+once per seed, taking turns, and the table shows the mean accuracy and the throughput over all runs: one seed's
+accuracy moves by several dev examples.
 
 Throughput counts real (non-padding) tokens per second of training-loop time. Model FLOPs utilisation (MFU) divides
 the model FLOPs spent on real tokens (6 x non-embedding parameters per token, plus attention) by the fp32
@@ -42,10 +45,10 @@ from transformers import (  # noqa: E402
     DataCollatorWithPadding,
     Trainer,
     TrainingArguments,
+    set_seed,
 )
 
 from llmkit.config import load_config  # noqa: E402
-from llmkit.data import LengthGroupedSampler  # noqa: E402
 from llmkit.models import packaged_minilm  # noqa: E402
 from llmkit.registry import get_recipe  # noqa: E402
 from llmkit.runner import train  # noqa: E402
@@ -105,14 +108,6 @@ class CountingCollator(DataCollatorWithPadding):
         return batch
 
 
-def llmkit_positions(lengths: list[int], seed: int) -> int:
-    """Positions llmkit computes on: its sampler's batches, padded to their longest example (as in the run)."""
-    order = list(LengthGroupedSampler(lengths, BATCH, seed=seed))
-    return sum(
-        max(lengths[i] for i in order[s : s + BATCH]) * len(order[s : s + BATCH]) for s in range(0, len(order), BATCH)
-    )
-
-
 def llmkit_overrides(train_file: Path, dev_file: Path, output: Path, seed: int = SEED) -> list[str]:
     """The benchmark setting as `llmkit train sentiment` overrides (shared with benchmarks/peft_sst2.py)."""
     return [
@@ -136,20 +131,18 @@ def run_llmkit(train_file: Path, dev_file: Path, output: Path, seed: int) -> dic
     recipe = get_recipe("sentiment")
     overrides = llmkit_overrides(train_file, dev_file, output, seed)
     metrics = train("sentiment", load_config(recipe.Config, None, overrides), recipe.build)
-    tokenizer = AutoTokenizer.from_pretrained(packaged_minilm())
-    with train_file.open(encoding="utf-8") as handle:
-        texts = [row["sentence"] for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)]
-    lengths = [len(ids) for ids in tokenizer(texts, truncation=True, max_length=MAX_LENGTH)["input_ids"]]
+    trained = metrics["train"]
     return {
         "accuracy": metrics["eval"]["accuracy"],
-        "train_seconds": metrics["train"]["train_seconds"],
-        "real_tokens": metrics["train"]["real_tokens"],
-        "positions": llmkit_positions(lengths, seed),
+        "train_seconds": trained["train_seconds"],
+        "real_tokens": trained["real_tokens"],
+        "positions": round(trained["real_tokens"] / (1 - trained["padding_fraction"])),
     }
 
 
 def run_trainer(train_rows, dev_rows, output: Path, strategy: str, seed: int) -> dict:
     tokenizer = AutoTokenizer.from_pretrained(packaged_minilm())
+    set_seed(seed)  # the classifier head's initialisation, as llmkit seeds it
     model = AutoModelForSequenceClassification.from_pretrained(packaged_minilm(), num_labels=2)
 
     def encode(rows):

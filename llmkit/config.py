@@ -74,8 +74,12 @@ class TrainConfig:
     mixed_precision: Literal["auto", "no", "fp16", "bf16"] = "auto"
     """`auto` picks bf16 on GPUs that support it, fp16 on other GPUs, and fp32 (`no`) on CPUs, where bf16 is
     hundreds of times slower."""
-    group_by_length: bool = True
-    """Batch examples of similar length together so little compute goes to padding."""
+    batching: Literal["auto", "packed", "grouped", "random"] = "auto"
+    """How training batches are formed. `random`: random batches padded to their longest text (a plain Trainer's
+    way). `packed`: the same random batches with their texts laid end to end in a few rows, so no compute goes to
+    padding and the gradients stay those of the random batch (BERT sequence classifiers; `llmkit/packing.py`).
+    `grouped`: batches of texts of similar length (little padding, but a batch holds only short or only long
+    texts). `auto`: packed where the model supports it, grouped otherwise."""
     eval_every: int = 0
     """Evaluate every N optimizer steps; 0 evaluates at the end of each epoch."""
     save_every: int = 0

@@ -73,25 +73,44 @@ def first_token_only(model: nn.Module) -> bool:
 
 def _first_token_layer_forward(layer: nn.Module, hidden_states: torch.Tensor, attention_mask=None, *args, **kwargs):
     """`BertLayer.forward` for the first position only: shape (batch, 1, hidden)."""
-    attention = layer.attention.self
-    batch = hidden_states.shape[0]
-    heads, size = attention.num_attention_heads, attention.attention_head_size
-    first = hidden_states[:, :1]
-
-    def split(states: torch.Tensor) -> torch.Tensor:
-        return states.view(batch, states.shape[1], heads, size).transpose(1, 2)
-
     if attention_mask is not None:
         attention_mask = attention_mask[:, :, :1]
-        if attention_mask.dtype != torch.bool:
-            attention_mask = attention_mask.to(hidden_states.dtype)
+    return query_subset_layer(layer, hidden_states, hidden_states[:, :1], attention_mask)
+
+
+def query_subset_layer(
+    layer: nn.Module,
+    hidden_states: torch.Tensor,
+    queries: torch.Tensor,
+    attention_mask: torch.Tensor | None,
+    rows: torch.Tensor | None = None,
+) -> torch.Tensor:
+    """A `BertLayer` computed for some positions only; keys and values still come from every position.
+
+    Args:
+        hidden_states: The layer's input, (batch, length, hidden).
+        queries: The positions to compute, (n, 1, hidden).
+        attention_mask: What each query may attend to, (n, 1, 1, length): bool, or additive floats.
+        rows: For each query, the row of `hidden_states` it belongs to; by default query i reads row i.
+    """
+    attention = layer.attention.self
+    heads, size = attention.num_attention_heads, attention.attention_head_size
+
+    def split(states: torch.Tensor) -> torch.Tensor:
+        return states.view(*states.shape[:2], heads, size).transpose(1, 2)
+
+    keys, values = split(attention.key(hidden_states)), split(attention.value(hidden_states))
+    if rows is not None:
+        keys, values = keys[rows], values[rows]
+    if attention_mask is not None and attention_mask.dtype != torch.bool:
+        attention_mask = attention_mask.to(hidden_states.dtype)
     context = functional.scaled_dot_product_attention(
-        split(attention.query(first)),
-        split(attention.key(hidden_states)),
-        split(attention.value(hidden_states)),
+        split(attention.query(queries)),
+        keys,
+        values,
         attn_mask=attention_mask,
         dropout_p=attention.dropout.p if layer.training else 0.0,
         scale=attention.scaling,
     )
-    attended = layer.attention.output(context.transpose(1, 2).reshape(batch, 1, heads * size), first)
+    attended = layer.attention.output(context.transpose(1, 2).reshape(queries.shape[0], 1, heads * size), queries)
     return layer.output(layer.intermediate(attended), attended)

@@ -1,8 +1,8 @@
 """The one training loop: every recipe runs through `train`, on a CPU, one GPU, several GPUs or several machines.
 
 A recipe builds a `Task` (model, tokenizer, datasets, collator, metrics); the runner owns everything else:
-accelerate set-up, length-grouped batching, gradient accumulation and clipping, the learning-rate schedule, mixed
-precision, periodic evaluation, atomic checkpoints with exact resume, the best/last-N checkpoint policy, progress,
+accelerate set-up, packed or length-grouped batches, gradient accumulation and clipping, the learning-rate schedule,
+mixed precision, periodic evaluation, atomic checkpoints with exact resume, the best/last-N checkpoint policy, progress,
 TensorBoard and JSONL logs, the training-curve plot and the final Hugging Face model folder.
 
 Batch sizes are global (summed over processes) and each batch is split across processes
@@ -30,7 +30,7 @@ from torch.utils.data import DataLoader, IterableDataset
 from tqdm.auto import tqdm
 from transformers import get_scheduler
 
-from llmkit import fastpath
+from llmkit import fastpath, packing
 from llmkit.adapters import apply_peft, describe_parameters, save_model
 from llmkit.config import RunConfig, save_config, to_dict
 from llmkit.data import LengthGroupedSampler
@@ -178,11 +178,14 @@ def model_inputs(batch: Batch) -> Batch:
     return {key: value for key, value in batch.items() if not key.startswith("meta_")}
 
 
-def count_tokens(batch: Batch) -> int:
-    """Real (non-padding) tokens in a batch."""
+def count_tokens(batch: Batch) -> tuple[int, int]:
+    """Real (non-padding) tokens in a batch, and all the positions the model computes, padding included."""
+    positions = batch["input_ids"].numel()
+    if packing.SEGMENT_IDS in batch:
+        return int((batch[packing.SEGMENT_IDS] >= 0).sum()), positions
     if "attention_mask" in batch:
-        return int(batch["attention_mask"].sum())
-    return int(batch["input_ids"].numel())
+        return int(batch["attention_mask"].sum()), positions
+    return positions, positions
 
 
 class Runner:
@@ -227,6 +230,9 @@ class Runner:
 
         self.task.model = apply_peft(self.task.model, config.peft, self.task.peft_task_type)
         speedups = fastpath.speed_up(self.task.model, self.accelerator.device)
+        self.packed = self._use_packing(train.batching)
+        if self.packed:
+            speedups.append("training batches are packed")
         if speedups:
             logger.info("speed-ups: %s", "; ".join(speedups))
         self.state = TrainState()
@@ -280,8 +286,9 @@ class Runner:
             desc="train",
             unit="step",
         )
-        window_loss, window_tokens, window_batches = torch.zeros((), device=acc.device), 0, 0
-        train_seconds, real_tokens, window_start = 0.0, 0, time.perf_counter()
+        window_loss, window_batches = torch.zeros((), device=acc.device), 0
+        window_tokens, window_positions, real_tokens, positions = 0, 0, 0, 0
+        train_seconds, window_start = 0.0, time.perf_counter()
         last_eval = _eval_at(self.state.history, self.state.step)  # a run killed while writing its model
         evaluated_at = self.state.step if last_eval else -1
         model.train()
@@ -306,7 +313,8 @@ class Runner:
                 self.state.batches_in_epoch += 1
                 window_loss += loss.detach()
                 window_batches += 1
-                window_tokens += count_tokens(batch)
+                batch_tokens, batch_positions = count_tokens(batch)
+                window_tokens, window_positions = window_tokens + batch_tokens, window_positions + batch_positions
                 if not acc.sync_gradients:
                     continue
                 self.state.step += 1
@@ -314,10 +322,11 @@ class Runner:
                 step = self.state.step
                 if step % cfg.log_every == 0 or step == max_steps:
                     elapsed = time.perf_counter() - window_start
-                    tokens = int(acc.reduce(torch.tensor(window_tokens, device=acc.device), "sum"))
+                    counts = torch.tensor([window_tokens, window_positions], device=acc.device)
+                    tokens, computed = acc.reduce(counts, "sum").tolist()
                     mean_loss = float(acc.reduce(window_loss / window_batches, "mean"))
                     train_seconds += elapsed
-                    real_tokens += tokens
+                    real_tokens, positions = real_tokens + tokens, positions + computed
                     record = {
                         "step": step,
                         "epoch": self.state.epoch,
@@ -328,7 +337,7 @@ class Runner:
                     self._log("train", record)
                     progress.set_postfix(loss=f"{mean_loss:.4f}", tok_s=f"{tokens / elapsed:,.0f}")
                     window_loss.zero_()
-                    window_tokens = window_batches = 0
+                    window_tokens = window_positions = window_batches = 0
                     window_start = time.perf_counter()
                 epoch_done = not self.streaming and self.state.batches_in_epoch == len(train_dl)
                 end = step == max_steps
@@ -361,6 +370,7 @@ class Runner:
             "train_seconds": train_seconds,
             "real_tokens": real_tokens,
             "real_tokens_per_s": real_tokens / train_seconds if train_seconds else 0.0,
+            "padding_fraction": 1 - real_tokens / positions if positions else 0.0,
             "hardware": describe_hardware(acc.device, acc.num_processes, acc.mixed_precision),
         }
         return self._finish(summary, last_eval)
@@ -393,22 +403,43 @@ class Runner:
         return metrics
 
     # ----------------------------------------------------------------------------------------------------------
+    def _use_packing(self, batching: str) -> bool:
+        """Whether training batches are packed (`train.batching`); teaches the model to read them if so."""
+        if batching not in ("auto", "packed"):
+            return False
+        if not packing.can_pack(self.task.model):
+            if batching == "packed":
+                raise UserError(
+                    f"config: 'train.batching'=packed needs a BERT-family sequence classifier (single-label, sdpa "
+                    f"or eager attention); this run's model is {type(self.task.model).__name__}. "
+                    "Fix: use train.batching=auto (packs where it can), grouped or random."
+                )
+            return False
+        packing.enable(self.task.model)
+        return True
+
     def _dataloader(self, dataset: Any, lengths: Sequence[int] | None, batch_size: int, shuffle: bool) -> DataLoader:
-        # A stream brings its own order; no sampler can index it.
+        # Training batches are random unless grouped by length; evaluation (whose order does not matter) always
+        # runs longest first, for tight batches.
+        batching = self.config.train.batching
+        random = shuffle and (batching == "random" or self.packed)
+        collate = self.task.collate_fn
+        if shuffle and self.packed:
+            collate = packing.PackingCollator(collate, self.task.model.config.hidden_size)
         sampler = None
-        if not isinstance(dataset, IterableDataset):
+        if not isinstance(dataset, IterableDataset):  # a stream brings its own order; no sampler can index it
             sampler = LengthGroupedSampler(
                 lengths if lengths is not None else [0] * len(dataset),
                 batch_size,
                 seed=self.config.seed,
                 shuffle=shuffle,
-                group_by_length=self.config.train.group_by_length and lengths is not None,
+                group_by_length=lengths is not None and not random,
             )
         return DataLoader(
             dataset,
             batch_size=batch_size,
             sampler=sampler,
-            collate_fn=self.task.collate_fn,
+            collate_fn=collate,
             num_workers=self.config.train.num_workers,
             # A private generator keeps DataLoader start-up from drawing on the global RNG, which would shift
             # dropout masks after a resume.

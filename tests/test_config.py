@@ -18,13 +18,13 @@ def write(tmp_path, text):
 
 def test_defaults_then_yaml_then_overrides(tmp_path):
     path = write(tmp_path, "seed: 7\ntrain:\n  lr: 1.0e-3\n  epochs: 3\n")
-    config = load_config(Config, path, ["train.epochs=5", "data.labels=[neg, pos]", "train.group_by_length=false"])
+    config = load_config(Config, path, ["train.epochs=5", "data.labels=[neg, pos]", "train.batching=random"])
     assert config.seed == 7  # from YAML
     assert config.train.lr == 1e-3  # from YAML
     assert config.train.epochs == 5  # override beats YAML
     assert config.train.batch_size == 32  # default
     assert config.data.labels == ["neg", "pos"]
-    assert config.train.group_by_length is False
+    assert config.train.batching == "random"
 
 
 def test_plain_number_strings_become_floats():

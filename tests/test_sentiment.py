@@ -153,7 +153,7 @@ def test_mixed_precision_auto_is_full_precision_on_cpu():
 
 
 def test_gradient_accumulation_equals_the_larger_batch(tiny_bert, tmp_path):
-    no_dropout = ("model.hidden_dropout_prob=0", "model.attention_probs_dropout_prob=0", "train.group_by_length=false")
+    no_dropout = ("model.hidden_dropout_prob=0", "model.attention_probs_dropout_prob=0", "train.batching=random")
     common = (f"model.name={tiny_bert}", "train.max_steps=4", "train.lr=2e-3", "train.log_every=1", *no_dropout)
     run_recipe("sentiment", f"output_dir={tmp_path / 'big'}", "train.batch_size=16", *common)
     run_recipe("sentiment", f"output_dir={tmp_path / 'acc'}", "train.batch_size=8", "train.grad_accum_steps=2", *common)

@@ -1,0 +1,133 @@
+"""Packed batches give the padded batch's loss, logits and gradients, and the runner trains with them."""
+
+import copy
+
+import pytest
+import torch
+from transformers import AutoModelForSequenceClassification, BertConfig, GPT2Config
+
+from llmkit import fastpath, packing
+
+
+def tiny_classifier(attn_implementation: str = "sdpa", **overrides) -> torch.nn.Module:
+    torch.manual_seed(0)
+    config = BertConfig(
+        vocab_size=50,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        intermediate_size=64,
+        num_labels=3,
+        hidden_dropout_prob=0,
+        attention_probs_dropout_prob=0,
+        **overrides,
+    )
+    config._attn_implementation = attn_implementation
+    return AutoModelForSequenceClassification.from_config(config)
+
+
+def padded_batch(lengths: list[int]) -> dict[str, torch.Tensor]:
+    generator = torch.Generator().manual_seed(1)
+    width = max(lengths)
+    mask = torch.tensor([[1] * n + [0] * (width - n) for n in lengths])
+    ids = torch.randint(1, 50, (len(lengths), width), generator=generator) * mask
+    types = torch.randint(0, 2, ids.shape, generator=generator) * mask
+    labels = torch.randint(0, 3, (len(lengths),), generator=generator)
+    return {"input_ids": ids, "attention_mask": mask, "token_type_ids": types, "labels": labels}
+
+
+def test_pack_lays_texts_end_to_end_without_losing_any():
+    batch = {**padded_batch([7, 2, 5, 3, 1, 7]), "meta_length": torch.tensor([7, 2, 5, 3, 1, 7])}
+    packed = packing.pack(batch, hidden_size=32)
+    segments = packed["segment_ids"]
+    assert segments.shape == (2, 13)  # 25 tokens: 7+5+1 | 7+3+2
+    assert int((segments >= 0).sum()) == 25
+    for text in range(6):
+        where = segments == text
+        assert int(where.sum()) == batch["attention_mask"][text].sum()
+        row = where.any(1).nonzero().item()  # one text, one row, consecutive positions
+        assert torch.equal(packed["input_ids"][where], batch["input_ids"][text][: int(where.sum())])
+        assert torch.equal(packed["token_type_ids"][where], batch["token_type_ids"][text][: int(where.sum())])
+        assert where[row].nonzero().flatten().diff().eq(1).all()
+    assert torch.equal(packed["labels"], batch["labels"])
+    assert torch.equal(packed["meta_length"], batch["meta_length"])
+    assert "attention_mask" not in packed
+
+
+def test_row_width_weighs_padding_against_attention():
+    batch = padded_batch([7, 2, 5, 3, 1, 7])
+    # Attention for free: one row, no padding. Attention dear: rows as wide as the longest text.
+    assert packing.pack(batch, hidden_size=10**6)["segment_ids"].shape == (1, 25)
+    assert packing.pack(batch, hidden_size=1)["segment_ids"].shape == (4, 7)
+
+
+@pytest.mark.parametrize("attn_implementation", ["sdpa", "eager"])
+@pytest.mark.parametrize("last_layer_first_token_only", [False, True])
+def test_packed_forward_equals_the_padded_one(attn_implementation, last_layer_first_token_only):
+    plain = tiny_classifier(attn_implementation)
+    packed_model = copy.deepcopy(plain)
+    if last_layer_first_token_only:
+        fastpath.first_token_only(packed_model)
+    packing.enable(packed_model)
+    batch = padded_batch([9, 2, 5, 3, 1, 9, 4])
+    outputs = [plain(**batch), packed_model(**packing.pack(batch, hidden_size=32))]
+    for output in outputs:
+        output.loss.backward()
+    torch.testing.assert_close(outputs[1].logits, outputs[0].logits)
+    torch.testing.assert_close(outputs[1].loss, outputs[0].loss)
+    for (name, a), (_, b) in zip(plain.named_parameters(), packed_model.named_parameters(), strict=True):
+        torch.testing.assert_close(b.grad, a.grad, msg=name)
+    # A padded batch still runs the ordinary forward.
+    torch.testing.assert_close(packed_model(**batch).logits, outputs[0].logits)
+
+
+def test_only_supported_models_pack():
+    assert packing.can_pack(tiny_classifier())
+    assert not packing.can_pack(tiny_classifier(problem_type="multi_label_classification"))
+    gpt2 = GPT2Config(n_layer=1, n_embd=16, n_head=2, vocab_size=40, pad_token_id=0)
+    assert not packing.can_pack(AutoModelForSequenceClassification.from_config(gpt2))
+    with pytest.raises(ValueError, match="cannot run packed batches"):
+        packing.enable(AutoModelForSequenceClassification.from_config(gpt2))
+
+
+def test_training_equals_a_plain_trainer_with_the_same_seed(tiny_bert, tmp_path):
+    """Random batches, packed or padded, are the default Trainer's batches for the same seed: the same weights."""
+    from accelerate import Accelerator
+    from helpers import run_recipe
+    from safetensors.torch import load_file
+    from transformers import Trainer, TrainingArguments, set_seed
+
+    from llmkit.config import load_config
+    from llmkit.registry import get_recipe
+
+    no_dropout = ("model.hidden_dropout_prob=0", "model.attention_probs_dropout_prob=0")
+    settings = (f"model.name={tiny_bert}", *no_dropout, "train.batch_size=8", "train.max_steps=6", "train.lr=1e-3")
+    padding = {
+        batching: run_recipe(
+            "sentiment", f"output_dir={tmp_path / batching}", f"train.batching={batching}", "seed=7", *settings
+        )["train"]["padding_fraction"]
+        for batching in ("packed", "random")
+    }
+    assert 0 < padding["packed"] < padding["random"]
+
+    recipe = get_recipe("sentiment")
+    set_seed(7)  # as the runner does before building the task: the same classifier head
+    task = recipe.build(load_config(recipe.Config, None, list(settings)), Accelerator(cpu=True))
+    train_set = task.train_dataset.remove_columns([c for c in task.train_dataset.column_names if c.startswith("meta_")])
+    args = TrainingArguments(
+        output_dir=str(tmp_path / "trainer"),
+        per_device_train_batch_size=8,
+        max_steps=6,
+        learning_rate=1e-3,
+        seed=7,
+        use_cpu=True,
+        report_to="none",
+        save_strategy="no",
+        logging_strategy="no",
+        disable_tqdm=True,
+    )
+    Trainer(model=task.model, args=args, train_dataset=train_set, data_collator=task.collate_fn).train()
+    for batching in padding:
+        ours = load_file(tmp_path / batching / "model.safetensors")
+        for name, weight in task.model.state_dict().items():
+            torch.testing.assert_close(ours[name], weight, atol=2e-5, rtol=1e-4, msg=f"{batching}: {name}")
