@@ -221,6 +221,9 @@ def main() -> None:
         result["mfu"] = result["real_tokens_per_s"] * per_token / (peak * 1e9)
         result["padding_fraction"] = 1 - result["real_tokens"] / result["positions"]
     ours = results["llmkit"]["real_tokens_per_s"]
+    # For one seed the two runs share batches and initial weights, so the per-seed difference is a paired one.
+    gaps = np.subtract(results["llmkit"]["accuracy_per_seed"], results["trainer_default"]["accuracy_per_seed"])
+    gap_error = float(gaps.std(ddof=1) / np.sqrt(len(gaps))) if len(gaps) > 1 else float("nan")
     summary = {
         "matmul_gflops": peak,
         "seeds": args.seeds,
@@ -229,6 +232,7 @@ def main() -> None:
         "mean_real_tokens_per_example": mean_length,
         "results": results,
         "speedup_vs_trainer_default": ours / results["trainer_default"]["real_tokens_per_s"],
+        "accuracy_gap_vs_trainer_default": {"mean": float(gaps.mean()), "standard_error": gap_error},
         "speedup_vs_trainer_group_by_length": ours / results["trainer_group_by_length"]["real_tokens_per_s"],
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -242,6 +246,10 @@ def main() -> None:
             f"{result['real_tokens_per_s']:>12.0f}{result['mfu']:>7.1%}{result['padding_fraction']:>9.1%}"
         )
     print(f"llmkit / Trainer default: {summary['speedup_vs_trainer_default']:.2f}x")
+    print(
+        f"llmkit - Trainer default dev accuracy: {100 * gaps.mean():+.2f} points (paired; standard error "
+        f"{100 * gap_error:.2f})"
+    )
     print(f"llmkit / Trainer group_by_length: {summary['speedup_vs_trainer_group_by_length']:.2f}x")
 
 
