@@ -337,10 +337,16 @@ def assign(cls: type, tree: dict[str, Any], setting: Setting) -> None:
         return
 
 
+# Keys that earlier versions had, and what replaced them.
+RENAMED = {"train.group_by_length": "train.batching (true -> auto or grouped, false -> random)"}
+
+
 def _unknown_key_message(setting: Setting, walked: list[str], part: str, names: list[str]) -> str:
     where = ".".join(walked)
     close = difflib.get_close_matches(part, names, n=1)
     hint = f" Did you mean '{'.'.join([*walked, close[0]])}'?" if close else ""
+    if (old := ".".join([*walked, part])) in RENAMED:
+        hint = f" '{old}' was replaced by {RENAMED[old]}."
     known = ", ".join(names)
     scope = f"section '{where}'" if where else "the top level"
     return f"{setting.origin}: unknown key '{setting.key}'.{hint} Keys in {scope}: {known}"

@@ -94,3 +94,8 @@ def test_a_runs_saved_config_repeats_it(tmp_path):
     assert load_config(config_class, tmp_path / "run_config.yaml", recipe="sentiment") == original
     with pytest.raises(ConfigError, match=r"run_config.yaml:1: this config is for the 'sentiment' recipe, not 'qa'"):
         load_config(get_recipe("qa").Config, tmp_path / "run_config.yaml", recipe="qa")
+
+
+def test_a_replaced_key_names_its_successor():
+    with pytest.raises(ConfigError, match=r"'train.group_by_length' was replaced by train.batching"):
+        load_config(Config, None, ["train.group_by_length=false"])
