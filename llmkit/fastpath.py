@@ -63,12 +63,17 @@ def first_token_only(model: nn.Module) -> bool:
 
     `model` may be wrapped by peft. Other architectures are left alone (False).
     """
-    model = model.get_base_model() if hasattr(model, "get_base_model") else model
+    model = unwrapped(model)
     if not isinstance(model, BertForSequenceClassification) or model.config.is_decoder:
         return False
     layers = model.bert.encoder.layer
     layers[-1].forward = types.MethodType(_first_token_layer_forward, layers[-1])
     return True
+
+
+def unwrapped(model: nn.Module) -> nn.Module:
+    """The model itself, also when peft wraps it."""
+    return model.get_base_model() if hasattr(model, "get_base_model") else model
 
 
 def _first_token_layer_forward(layer: nn.Module, hidden_states: torch.Tensor, attention_mask=None, *args, **kwargs):

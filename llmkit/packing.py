@@ -26,7 +26,7 @@ from torch.nn import functional
 from transformers import BertForSequenceClassification
 from transformers.modeling_outputs import SequenceClassifierOutput
 
-from llmkit.fastpath import query_subset_layer
+from llmkit.fastpath import query_subset_layer, unwrapped
 
 SEGMENT_IDS = "segment_ids"
 PER_POSITION = ("input_ids", "attention_mask", "token_type_ids")  # the entries packing rearranges
@@ -34,20 +34,19 @@ PER_POSITION = ("input_ids", "attention_mask", "token_type_ids")  # the entries 
 
 def can_pack(model: nn.Module) -> bool:
     """Whether `enable` supports `model` (which may be wrapped by peft)."""
-    model = model.get_base_model() if hasattr(model, "get_base_model") else model
-    config = getattr(model, "config", None)
+    model = unwrapped(model)
     return (
         isinstance(model, BertForSequenceClassification)
-        and not config.is_decoder
-        and config._attn_implementation in ("sdpa", "eager")
-        and config.num_labels > 1
-        and config.problem_type in (None, "single_label_classification")
+        and not model.config.is_decoder
+        and model.config._attn_implementation in ("sdpa", "eager")
+        and model.config.num_labels > 1
+        and model.config.problem_type in (None, "single_label_classification")
     )
 
 
 def enable(model: nn.Module) -> None:
     """Make `model.forward` accept packed batches (a `segment_ids` entry); padded batches run as before."""
-    model = model.get_base_model() if hasattr(model, "get_base_model") else model
+    model = unwrapped(model)
     if not can_pack(model):
         raise ValueError(f"{type(model).__name__} cannot run packed batches")
     plain = model.forward
@@ -86,9 +85,9 @@ def pack(batch: dict[str, torch.Tensor], hidden_size: int) -> dict[str, torch.Te
     real = batch["attention_mask"].bool()
     lengths = real.sum(1).tolist()
     total, longest = sum(lengths), max(lengths)
-    layouts = (_first_fit(lengths, max(longest, -(-total // rows))) for rows in range(-(-total // longest), 0, -1))
+    layouts = (_first_fit(lengths, max(longest, -(-total // count))) for count in range(-(-total // longest), 0, -1))
     rows = min(layouts, key=lambda layout: _cost(layout, lengths, hidden_size))
-    width = max(sum(lengths[text] for text in row) for row in rows)
+    width = _width(rows, lengths)
     segments = torch.full((len(rows), width), -1, dtype=torch.long)
     packed = {key: torch.zeros_like(segments) for key in ("input_ids", "token_type_ids") if key in batch}
     for row, texts in enumerate(rows):
@@ -117,9 +116,14 @@ def _first_fit(lengths: list[int], width: int) -> list[list[int]]:
     return rows
 
 
+def _width(rows: list[list[int]], lengths: list[int]) -> int:
+    """The width a layout needs: its fullest row."""
+    return max(sum(lengths[text] for text in row) for row in rows)
+
+
 def _cost(rows: list[list[int]], lengths: list[int], hidden_size: int) -> float:
     """The work of a layout, in positions: rows x width, each position's attention growing with the width."""
-    width = max(sum(lengths[text] for text in row) for row in rows)
+    width = _width(rows, lengths)
     return len(rows) * width * (1 + width / (6 * hidden_size))
 
 

@@ -34,8 +34,9 @@ def test_recipes_lists_sentiment(capsys):
         (["train", "sentiment", "data.train=/no/such/file.csv"], "file /no/such/file.csv does not exist"),
     ],
 )
-def test_bad_input_exits_2_with_one_line(capsys, argv, message):
-    code, output = run_main(capsys, *argv)
+def test_bad_input_exits_2_with_one_line(capsys, tmp_path, argv, message):
+    # A fresh output folder: a finished run in the default one (runs/sentiment) would be reported first.
+    code, output = run_main(capsys, *argv, f"output_dir={tmp_path / 'out'}")
     assert code == 2
     assert message in output.err
     assert "Traceback" not in output.err
