@@ -90,32 +90,20 @@ def test_only_supported_models_pack():
         packing.enable(AutoModelForSequenceClassification.from_config(gpt2))
 
 
-def test_training_equals_a_plain_trainer_with_the_same_seed(tiny_bert, tmp_path):
-    """Random batches, packed or padded, are the default Trainer's batches for the same seed: the same weights."""
+def trainer_weights(settings: tuple[str, ...], folder) -> dict[str, torch.Tensor]:
+    """The weights a default `Trainer` ends with, trained on the sentiment recipe's data and model from seed 7."""
     from accelerate import Accelerator
-    from helpers import run_recipe
-    from safetensors.torch import load_file
     from transformers import Trainer, TrainingArguments, set_seed
 
     from llmkit.config import load_config
     from llmkit.registry import get_recipe
-
-    no_dropout = ("model.hidden_dropout_prob=0", "model.attention_probs_dropout_prob=0")
-    settings = (f"model.name={tiny_bert}", *no_dropout, "train.batch_size=8", "train.max_steps=6", "train.lr=1e-3")
-    padding = {
-        batching: run_recipe(
-            "sentiment", f"output_dir={tmp_path / batching}", f"train.batching={batching}", "seed=7", *settings
-        )["train"]["padding_fraction"]
-        for batching in ("packed", "random")
-    }
-    assert 0 < padding["packed"] < padding["random"]
 
     recipe = get_recipe("sentiment")
     set_seed(7)  # as the runner does before building the task: the same classifier head
     task = recipe.build(load_config(recipe.Config, None, list(settings)), Accelerator(cpu=True))
     train_set = task.train_dataset.remove_columns([c for c in task.train_dataset.column_names if c.startswith("meta_")])
     args = TrainingArguments(
-        output_dir=str(tmp_path / "trainer"),
+        output_dir=str(folder),
         per_device_train_batch_size=8,
         max_steps=6,
         learning_rate=1e-3,
@@ -127,7 +115,57 @@ def test_training_equals_a_plain_trainer_with_the_same_seed(tiny_bert, tmp_path)
         disable_tqdm=True,
     )
     Trainer(model=task.model, args=args, train_dataset=train_set, data_collator=task.collate_fn).train()
+    return task.model.state_dict()
+
+
+def assert_same_weights(folder, expected: dict[str, torch.Tensor]) -> None:
+    from safetensors.torch import load_file
+
+    ours = load_file(folder / "model.safetensors")
+    for name, weight in expected.items():
+        torch.testing.assert_close(ours[name], weight, atol=2e-5, rtol=1e-4, msg=f"{folder.name}: {name}")
+
+
+def test_training_equals_a_plain_trainer_with_the_same_seed(tiny_bert, tmp_path):
+    """Random batches, packed or padded, are the default Trainer's batches for the same seed: the same weights."""
+    from helpers import run_recipe
+
+    no_dropout = ("model.hidden_dropout_prob=0", "model.attention_probs_dropout_prob=0")
+    settings = (f"model.name={tiny_bert}", *no_dropout, "train.batch_size=8", "train.max_steps=6", "train.lr=1e-3")
+    padding = {
+        batching: run_recipe(
+            "sentiment", f"output_dir={tmp_path / batching}", f"train.batching={batching}", "seed=7", *settings
+        )["train"]["padding_fraction"]
+        for batching in ("packed", "random")
+    }
+    assert 0 < padding["packed"] < padding["random"]
+    expected = trainer_weights(settings, tmp_path / "trainer")
     for batching in padding:
-        ours = load_file(tmp_path / batching / "model.safetensors")
-        for name, weight in task.model.state_dict().items():
-            torch.testing.assert_close(ours[name], weight, atol=2e-5, rtol=1e-4, msg=f"{batching}: {name}")
+        assert_same_weights(tmp_path / batching, expected)
+
+
+def test_with_the_trainers_dropout_masks_training_equals_the_trainers(tiny_bert, tmp_path, monkeypatch):
+    """Dropout on: given the masks the Trainer draws, llmkit applies them where and as the Trainer does.
+
+    With the speed-ups off (they change which masks are drawn, not how many are dropped) and padded random batches,
+    llmkit's first training step starts from the random state the Trainer's does: the Trainer seeds again once the
+    model is built, then its DataLoader draws one number (its workers' base seed). The weights then match.
+    """
+    from helpers import run_recipe
+    from transformers import set_seed
+
+    def trainers_random_state(model, device):
+        def reseed(module, args, kwargs):
+            if module.training and not reseeded:
+                set_seed(7)
+                torch.empty((), dtype=torch.int64).random_()
+                reseeded.append(True)
+
+        reseeded = []
+        model.register_forward_pre_hook(reseed, with_kwargs=True)
+        return []
+
+    monkeypatch.setattr(fastpath, "speed_up", trainers_random_state)
+    settings = (f"model.name={tiny_bert}", "train.batch_size=8", "train.max_steps=6", "train.lr=1e-3")
+    run_recipe("sentiment", f"output_dir={tmp_path / 'random'}", "train.batching=random", "seed=7", *settings)
+    assert_same_weights(tmp_path / "random", trainer_weights(settings, tmp_path / "trainer"))
