@@ -17,31 +17,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-import torch
 from sentiment_sst2 import ROOT, SEED, llmkit_overrides, run_trainer, sst2_rows, write_tsv
-from transformers import set_seed
 
 from llmkit import fastpath
 from llmkit.config import load_config
 from llmkit.registry import get_recipe
 from llmkit.runner import train
 
-
-def with_trainers_masks(seed: int):
-    """A stand-in for `fastpath.speed_up`: no speed-ups; the first training step starts from the Trainer's state."""
-
-    def speed_up(model: torch.nn.Module, device: torch.device) -> list[str]:
-        def reseed(module, args, kwargs):
-            if module.training and not reseeded:
-                set_seed(seed)
-                torch.empty((), dtype=torch.int64).random_()
-                reseeded.append(True)
-
-        reseeded = []
-        model.register_forward_pre_hook(reseed, with_kwargs=True)
-        return []
-
-    return speed_up
+sys.path.insert(0, str(ROOT / "tests"))
+from helpers import trainers_random_state  # shared with tests/test_packing.py
 
 
 def main() -> None:
@@ -58,7 +42,7 @@ def main() -> None:
         tmp = Path(tmp)
         train_file, dev_file = write_tsv(tmp / "train.tsv", train_rows), write_tsv(tmp / "dev.tsv", dev_rows)
         for seed in args.seeds:
-            fastpath.speed_up = with_trainers_masks(seed)
+            fastpath.speed_up = trainers_random_state(seed)
             overrides = [*llmkit_overrides(train_file, dev_file, tmp / f"llmkit-{seed}", seed), "train.batching=random"]
             ours = train("sentiment", load_config(recipe.Config, None, overrides), recipe.build)["eval"]["accuracy"]
             theirs = run_trainer(train_rows, dev_rows, tmp / f"trainer-{seed}", "random", seed)["accuracy"]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import torch
 from accelerate.state import AcceleratorState, GradientState
-from transformers import AutoTokenizer, BertConfig, BertModel, GPT2Config, GPT2Model
+from transformers import AutoTokenizer, BertConfig, BertModel, GPT2Config, GPT2Model, set_seed
 
 from llmkit.config import load_config
 from llmkit.registry import get_recipe
@@ -74,3 +75,24 @@ def sentiment_accuracy(model: Any, folder: Path) -> tuple[float, torch.Tensor]:
         batch = tokenizer([row["text"] for row in rows], truncation=True, max_length=128, padding=True)
         logits = model(**batch.convert_to_tensors("pt")).logits
     return float((logits.argmax(-1) == labels).float().mean()), logits
+
+
+def trainers_random_state(seed: int) -> Callable[[torch.nn.Module, torch.device], list[str]]:
+    """A stand-in for `llmkit.fastpath.speed_up`: no speed-ups, and the first training step draws the Trainer's masks.
+
+    A default `Trainer` seeds again once the model is built, then its DataLoader draws one number (its workers' base
+    seed) before the first step; the returned function makes the model's first training forward start from that state.
+    """
+
+    def speed_up(model: torch.nn.Module, device: torch.device) -> list[str]:
+        def reseed(module: torch.nn.Module, args: Any, kwargs: Any) -> None:
+            if module.training and not reseeded:
+                set_seed(seed)
+                torch.empty((), dtype=torch.int64).random_()
+                reseeded.append(True)
+
+        reseeded: list[bool] = []
+        model.register_forward_pre_hook(reseed, with_kwargs=True)
+        return []
+
+    return speed_up

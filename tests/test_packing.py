@@ -147,25 +147,12 @@ def test_training_equals_a_plain_trainer_with_the_same_seed(tiny_bert, tmp_path)
 def test_with_the_trainers_dropout_masks_training_equals_the_trainers(tiny_bert, tmp_path, monkeypatch):
     """Dropout on: given the masks the Trainer draws, llmkit applies them where and as the Trainer does.
 
-    With the speed-ups off (they change which masks are drawn, not how many are dropped) and padded random batches,
-    llmkit's first training step starts from the random state the Trainer's does: the Trainer seeds again once the
-    model is built, then its DataLoader draws one number (its workers' base seed). The weights then match.
+    With the speed-ups off (they change which masks are drawn, not how many are dropped), padded random batches and
+    the Trainer's random state at the first step (`helpers.trainers_random_state`), the weights match.
     """
-    from helpers import run_recipe
-    from transformers import set_seed
+    from helpers import run_recipe, trainers_random_state
 
-    def trainers_random_state(model, device):
-        def reseed(module, args, kwargs):
-            if module.training and not reseeded:
-                set_seed(7)
-                torch.empty((), dtype=torch.int64).random_()
-                reseeded.append(True)
-
-        reseeded = []
-        model.register_forward_pre_hook(reseed, with_kwargs=True)
-        return []
-
-    monkeypatch.setattr(fastpath, "speed_up", trainers_random_state)
+    monkeypatch.setattr(fastpath, "speed_up", trainers_random_state(7))
     settings = (f"model.name={tiny_bert}", "train.batch_size=8", "train.max_steps=6", "train.lr=1e-3")
     run_recipe("sentiment", f"output_dir={tmp_path / 'random'}", "train.batching=random", "seed=7", *settings)
     assert_same_weights(tmp_path / "random", trainer_weights(settings, tmp_path / "trainer"))
