@@ -22,7 +22,7 @@ def train_tokenizer(
     """Train a GPT-2-style (`bpe`) or BERT-style (`wordpiece`) tokenizer on `texts`.
 
     Args:
-        texts: The corpus, as an iterable of strings (read once).
+        texts: The corpus, as an iterable of strings (a re-iterable one is not copied).
         kind: `bpe` for byte-level BPE with an EOS token, `wordpiece` for lower-cased WordPiece.
         vocab_size: Target vocabulary size, special tokens included.
         model_max_length: Longest input the tokenizer will announce as allowed.
@@ -38,11 +38,22 @@ def train_tokenizer(
         return PreTrainedTokenizerFast(
             tokenizer_object=tokenizer, bos_token=EOS, eos_token=EOS, unk_token=EOS, model_max_length=model_max_length
         )
-    tokenizer = Tokenizer(models.WordPiece(unk_token="[UNK]"))
-    tokenizer.normalizer = normalizers.BertNormalizer(lowercase=True)
-    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    tokenizer.decoder = decoders.WordPiece()
-    tokenizer.train_from_iterator(texts, trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=BERT_SPECIALS))
+    if iter(texts) is texts:  # a one-shot iterator: WordPiece reads the corpus twice
+        texts = list(texts)
+    tokenizer = _bert_pipeline(models.WordPiece(unk_token="[UNK]"))
+    # Ties between equally frequent merges are broken by token id, and the trainer numbers continuation pieces
+    # ("##e") in hash-map order: the same corpus would give other merges, and a seeded run another model, on
+    # every call. Numbering every "##" character first, in a fixed order, makes training a function of the corpus.
+    characters: set[str] = set()
+    for text in texts:
+        characters.update(tokenizer.normalizer.normalize_str(text))
+    pieces = [piece for piece in ("##" + c for c in sorted(characters - {" "})) if piece not in BERT_SPECIALS]
+    tokenizer.train_from_iterator(
+        texts, trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=BERT_SPECIALS + pieces)
+    )
+    # Only the real special tokens stay special (an added "##e" would be cut out of the text before WordPiece).
+    tokenizer = _bert_pipeline(models.WordPiece(tokenizer.get_vocab(), unk_token="[UNK]"))
+    tokenizer.add_special_tokens(BERT_SPECIALS)
     cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
     tokenizer.post_processor = processors.TemplateProcessing(
         single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1", special_tokens=[("[CLS]", cls), ("[SEP]", sep)]
@@ -56,3 +67,12 @@ def train_tokenizer(
         mask_token="[MASK]",
         model_max_length=model_max_length,
     )
+
+
+def _bert_pipeline(model: models.WordPiece) -> Tokenizer:
+    """A lower-casing, BERT-pre-tokenized tokenizer around `model`."""
+    tokenizer = Tokenizer(model)
+    tokenizer.normalizer = normalizers.BertNormalizer(lowercase=True)
+    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    tokenizer.decoder = decoders.WordPiece()
+    return tokenizer

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from contextlib import contextmanager
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,18 @@ def corpus() -> list[str]:
         return [row["text"] for row in csv.DictReader(handle)]
 
 
+@contextmanager
+def seeded(seed: int) -> Iterator[None]:
+    """Draw from torch's generator seeded with `seed`, leaving the caller's random state as it was.
+
+    The tiny models' weights must not depend on which tests ran before their fixture: on another machine (CI) a
+    different order or a different float would give other weights, and a memorisation test a different result.
+    """
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        yield
+
+
 def make_tiny_bert(folder: Path, vocab_size: int = 800) -> Path:
     tokenizer = train_tokenizer(corpus(), "wordpiece", vocab_size)
     config = BertConfig(
@@ -36,7 +49,8 @@ def make_tiny_bert(folder: Path, vocab_size: int = 800) -> Path:
         intermediate_size=64,
         max_position_embeddings=256,
     )
-    BertModel(config).save_pretrained(folder)
+    with seeded(0):
+        BertModel(config).save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
 
@@ -45,7 +59,8 @@ def make_tiny_gpt2(folder: Path, vocab_size: int = 600) -> Path:
     tokenizer = train_tokenizer(corpus(), "bpe", vocab_size)
     tokenizer.pad_token = None  # like GPT-2's own tokenizer
     config = GPT2Config(vocab_size=len(tokenizer), n_positions=256, n_embd=32, n_layer=2, n_head=2)
-    GPT2Model(config).save_pretrained(folder)
+    with seeded(0):
+        GPT2Model(config).save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
 
