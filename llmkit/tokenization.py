@@ -44,10 +44,11 @@ def train_tokenizer(
     # Ties between equally frequent merges are broken by token id, and the trainer numbers continuation pieces
     # ("##e") in hash-map order: the same corpus would give other merges, and a seeded run another model, on
     # every call. Numbering every "##" character first, in a fixed order, makes training a function of the corpus.
-    characters: set[str] = set()
+    raw: set[str] = set()
     for text in texts:
-        characters.update(tokenizer.normalizer.normalize_str(text))
-    pieces = [piece for piece in ("##" + c for c in sorted(characters - {" "})) if piece not in BERT_SPECIALS]
+        raw.update(text)
+    characters = set("".join(map(tokenizer.normalizer.normalize_str, raw))) - {" "}  # the normalizer maps characters
+    pieces = ["##" + c for c in sorted(characters)]
     tokenizer.train_from_iterator(
         texts, trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=BERT_SPECIALS + pieces)
     )
