@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 TORCH_VERSION ?= 2.13.0
 TORCH_INDEX ?=
 RECIPE ?= sentiment
-CONFIG ?= recipes/configs/$(RECIPE)/default.yaml
+# A recipe's default config when it has one (`classification` has none: its defaults are the sentiment run's).
+CONFIG ?= $(wildcard recipes/configs/$(RECIPE)/default.yaml)
 ARGS ?=
 LAUNCH ?=
 
@@ -37,7 +38,7 @@ format:
 	$(BIN)/ruff format .
 
 finetune pretrain:
-	$(if $(LAUNCH),$(BIN)/accelerate launch --config_file $(LAUNCH) -m llmkit,$(BIN)/llmkit) train $(RECIPE) --config $(CONFIG) $(ARGS)
+	$(if $(LAUNCH),$(BIN)/accelerate launch --config_file $(LAUNCH) -m llmkit,$(BIN)/llmkit) train $(RECIPE) $(if $(CONFIG),--config $(CONFIG)) $(ARGS)
 
 benchmark:
 	$(BIN)/python benchmarks/$(RECIPE).py $(ARGS)

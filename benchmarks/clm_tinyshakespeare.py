@@ -107,7 +107,7 @@ def train_clm(overrides: list[str]) -> dict:
 
     AcceleratorState._reset_state(reset_partial_state=True)
     GradientState._reset_state()
-    return train("clm", load_config(clm.Config, None, overrides), clm.build)
+    return train(clm.RECIPE, load_config(clm.Config, None, overrides))
 
 
 def flops_per_token(output: Path, n_layer: int, n_embd: int, block: int) -> tuple[float, int]:

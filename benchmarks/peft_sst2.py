@@ -41,11 +41,12 @@ def run_one(name: str, train_file: Path, dev_file: Path, output: Path) -> dict:
     from llmkit.adapters import describe_parameters
     from llmkit.config import load_config
     from llmkit.registry import get_recipe
-    from llmkit.runner import Runner
+    from llmkit.runner import Runner, make_accelerator
 
     recipe = get_recipe("sentiment")
     overrides = [*llmkit_overrides(train_file, dev_file, output), *CONTENDERS[name]]  # later keys win
-    runner = Runner("sentiment", load_config(recipe.Config, None, overrides), recipe.build)
+    config = load_config(recipe.config, None, overrides)
+    runner = Runner(recipe, config, make_accelerator(config, Path(config.output_dir)), recipe.metric(None))
     model = runner.task.model
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     parameters = describe_parameters(model)

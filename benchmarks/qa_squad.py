@@ -33,10 +33,11 @@ sys.path.insert(0, str(ROOT))
 
 from llmkit import metrics  # noqa: E402
 from llmkit.config import load_config  # noqa: E402
-from llmkit.qa_data import load_examples  # noqa: E402
+from llmkit.predict import predict  # noqa: E402
 from llmkit.registry import get_recipe  # noqa: E402
 from llmkit.runner import train  # noqa: E402
-from recipes.qa import DataConfig, predict  # noqa: E402
+from recipes.qa import DataConfig  # noqa: E402
+from recipes.qa_data import load_examples  # noqa: E402
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 WORD = re.compile(r"\w+")
@@ -115,7 +116,7 @@ def main() -> None:
         if args.max_train_examples:
             overrides.append(f"data.max_train_examples={args.max_train_examples}")
         recipe = get_recipe("qa")
-        result = train("qa", load_config(recipe.Config, None, overrides), recipe.build)
+        result = train(recipe, load_config(recipe.config, None, overrides))
         trained_on = min(args.max_train_examples or len(train_examples), len(train_examples))
         timed = validation[: args.predict_questions]
         records = [{"question": e["question"], "context": e["context"]} for e in timed]

@@ -130,7 +130,7 @@ def llmkit_overrides(train_file: Path, dev_file: Path, output: Path, seed: int =
 def run_llmkit(train_file: Path, dev_file: Path, output: Path, seed: int) -> dict:
     recipe = get_recipe("sentiment")
     overrides = llmkit_overrides(train_file, dev_file, output, seed)
-    metrics = train("sentiment", load_config(recipe.Config, None, overrides), recipe.build)
+    metrics = train(recipe, load_config(recipe.config, None, overrides))
     trained = metrics["train"]
     return {
         "accuracy": metrics["eval"]["accuracy"],

@@ -44,7 +44,7 @@ def main() -> None:
         for seed in args.seeds:
             fastpath.speed_up = trainers_random_state(seed)
             overrides = [*llmkit_overrides(train_file, dev_file, tmp / f"llmkit-{seed}", seed), "train.batching=random"]
-            ours = train("sentiment", load_config(recipe.Config, None, overrides), recipe.build)["eval"]["accuracy"]
+            ours = train(recipe, load_config(recipe.config, None, overrides))["eval"]["accuracy"]
             theirs = run_trainer(train_rows, dev_rows, tmp / f"trainer-{seed}", "random", seed)["accuracy"]
             mismatches += ours != theirs
             print(f"{seed:<6}{ours:>20.4f}{theirs:>10.4f}", flush=True)

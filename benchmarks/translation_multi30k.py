@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from llmkit import metrics  # noqa: E402
 from llmkit.config import load_config  # noqa: E402
+from llmkit.predict import predict  # noqa: E402
 from llmkit.runner import train  # noqa: E402
 from recipes import translation  # noqa: E402
 
@@ -88,13 +89,13 @@ def main() -> None:
     overrides += [f"output_dir={output}", f"train.max_steps={max_steps}", f"train.save_every={max_steps}"]
     config = load_config(translation.Config, None, overrides)
     started = time.perf_counter()
-    result = train("translation", config, translation.build)
+    result = train(translation.RECIPE, config)
     train_wall = time.perf_counter() - started
 
     sources = (data / "test_2016_flickr.en").read_text(encoding="utf-8").splitlines()
     references = (data / "test_2016_flickr.de").read_text(encoding="utf-8").splitlines()
     started = time.perf_counter()
-    predictions = [r["translation"] for r in translation.predict(output, [{"text": s} for s in sources], 100)]
+    predictions = [r["translation"] for r in predict(output, [{"text": s} for s in sources], 100)]
     generate_seconds = time.perf_counter() - started
     scores = metrics.load("sacrebleu").compute(predictions=predictions, references=references)
     (output / "test_2016_flickr.hyp.de").write_text("".join(p + "\n" for p in predictions), encoding="utf-8")
@@ -140,7 +141,7 @@ def main() -> None:
 def steps_for_budget(overrides: list[str], output: Path, minutes: float, steps: int = 20) -> int:
     """Train `steps` steps to time them; return how many steps fill `minutes` of training-loop time."""
     settings = [*overrides, f"output_dir={output}", f"train.max_steps={steps}", f"train.save_every={steps}"]
-    summary = train("translation", load_config(translation.Config, None, settings), translation.build)["train"]
+    summary = train(translation.RECIPE, load_config(translation.Config, None, settings))["train"]
     seconds_per_step = summary["train_seconds"] / summary["steps"]
     budget = max(1, int(minutes * 60 / seconds_per_step))
     print(f"benchmark: {seconds_per_step:.2f} s/step -> {budget} steps in {minutes:g} min", flush=True)

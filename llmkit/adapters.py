@@ -3,31 +3,23 @@
 The runner calls `apply_peft` on the model a recipe builds, so a recipe gets adapters without code of its own:
 `peft.method=lora` (or `ia3`) on the command line is enough. What to adapt is picked per architecture (GPT-2's
 Conv1D layers, BERT's attention and dense layers) and which head to train fully is picked per task, from the
-recipe's hint (`Task.peft_task_type`) or else from the model's class name (`...ForSequenceClassification`).
+recipe's declaration (`Task.peft_task_type`) or else from the model's class name (`...ForSequenceClassification`).
 
 A run with adapters writes an adapter folder (`adapter_config.json`, `adapter_model.safetensors`, the base model's
-`config.json`); `load_trained_model` loads it (or a plain model folder) and `merge_adapter` folds the adapter into
-a plain model folder that loads without peft.
+`config.json`); `llmkit.models.load_trained_model` loads it (or a plain model folder) and
+`llmkit.models.merge_adapter` folds the adapter into a plain model folder that loads without peft.
 """
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import torch
-import transformers
-from transformers import AutoConfig, AutoTokenizer, PretrainedConfig
+from transformers import PretrainedConfig
 
 from llmkit.config import PeftConfig
-from llmkit.errors import ConfigError, UserError
-
-ADAPTER_CONFIG = "adapter_config.json"
-# Files of a run that describe it rather than the weights; a merged folder keeps them so `llmkit predict` and
-# model cards still know the recipe.
-RUN_FILES = ("run_config.yaml", "metrics.json")
+from llmkit.errors import ConfigError
 
 # Module-name suffixes that get LoRA updates, per `config.model_type`: every projection in attention and MLP.
 LORA_TARGETS: dict[str, list[str]] = {
@@ -176,54 +168,3 @@ def save_model(model: torch.nn.Module, folder: Path, state_dict: dict[str, torch
         base = model.get_base_model()
         base.config.architectures = [type(base).__name__]
         base.config.save_pretrained(folder)
-
-
-def load_adapter_model(folder: Path, auto_class: Any = None) -> torch.nn.Module:
-    """Load an adapter folder onto the base model it names; see `llmkit.models.load_trained_model`."""
-    from peft import PeftModel
-
-    from llmkit.models import _load
-
-    base_name = json.loads((folder / ADAPTER_CONFIG).read_text(encoding="utf-8"))["base_model_name_or_path"]
-    config = AutoConfig.from_pretrained(folder)
-    base = _load("model", base_name, model_class(config, auto_class).from_pretrained, config=config)
-    return PeftModel.from_pretrained(base, folder)
-
-
-def model_class(config: PretrainedConfig, auto_class: Any = None) -> Any:
-    """`auto_class`, or the class the folder's `config.json` names in `architectures`."""
-    if auto_class is not None:
-        return auto_class
-    names = config.architectures or []
-    if not names or not hasattr(transformers, names[0]):
-        raise UserError(
-            f"model: config.json names no known model class (architectures={names}). Fix: pass the recipe's "
-            "auto class, e.g. load_trained_model(folder, AutoModelForSequenceClassification)."
-        )
-    return getattr(transformers, names[0])
-
-
-def merge_adapter(folder: Path, target: Path) -> Path:
-    """Fold the adapter in `folder` into its base model and write a plain model folder to `target`.
-
-    Raises:
-        UserError: When `folder` holds no adapter, or `target` already holds files.
-    """
-    from llmkit.models import load_trained_model
-
-    folder, target = Path(folder), Path(target)
-    if not (folder / ADAPTER_CONFIG).is_file():
-        raise UserError(
-            f"merge: {folder} holds no adapter (no {ADAPTER_CONFIG}). Fix: pass the output_dir of a run trained "
-            "with peft.method=lora or ia3; a run without peft is already a plain model."
-        )
-    if target.exists() and any(target.iterdir()):
-        raise UserError(f"merge: {target} already holds files. Fix: choose an empty or new folder with --to.")
-    merged = load_trained_model(folder).merge_and_unload()
-    target.mkdir(parents=True, exist_ok=True)
-    merged.save_pretrained(target, safe_serialization=True)
-    AutoTokenizer.from_pretrained(folder).save_pretrained(target)
-    for name in RUN_FILES:
-        if (folder / name).is_file():
-            shutil.copy2(folder / name, target / name)
-    return target

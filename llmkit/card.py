@@ -6,14 +6,13 @@ the Hub indexes (`library_name`, `base_model`, `datasets`, `language`, `license`
 `model-index` with the validation results, built with huggingface_hub's `ModelCardData` and `EvalResult`); the body
 tells a person what was trained on what, how, on which hardware, how well it did and how to load it.
 
-A recipe module may describe its task with a `CARD_INFO = CardInfo(...)` attribute; without one the card falls back
-to the recipe's name and a generic usage snippet.
+The task's description comes from the recipe's declaration (`Recipe.card`); a run of a recipe this installation
+does not have gets its recipe's name and a generic usage snippet.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -23,39 +22,14 @@ from huggingface_hub import EvalResult, ModelCard, ModelCardData
 from huggingface_hub.errors import HFValidationError
 from huggingface_hub.utils import validate_repo_id
 
-from llmkit.config import read_saved_config
 from llmkit.errors import UserError
 from llmkit.models import PACKAGED, packaged_minilm
-from llmkit.runner import LOG_FILE, METRICS_FILE, RUN_CONFIG
+from llmkit.recipe import CardInfo
+from llmkit.registry import find_recipe
+from llmkit.rundir import ADAPTER_CONFIG, CARD_FILE, LOG_FILE, METRICS_FILE, PLOT_FILE, RUN_CONFIG, read_saved_config
 
-CARD_FILE = "README.md"
-PLOT_FILE = "training_curves.png"
-ADAPTER_CONFIG = "adapter_config.json"
 PACKAGED_HUB_ID = "sentence-transformers/all-MiniLM-L6-v2"  # what `model.name=minilm` is
 DATA_SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".parquet", ".txt")
-
-
-@dataclass(frozen=True)
-class CardInfo:
-    """What a recipe tells the model card about its task (define `CARD_INFO = CardInfo(...)` in the recipe).
-
-    Attributes:
-        pipeline_tag: The Hub's task tag and `pipeline(...)` task, e.g. `text-classification`.
-        task_name: A readable task name for the card and the model-index, e.g. `Sentiment classification`.
-        language: Language code(s) of the recipe's data, when it is fixed.
-        license: License of the trained weights, when the recipe knows it.
-        tags: Extra Hub tags.
-        example: Arguments of the usage snippet's pipeline call, as Python source, e.g. `"A great film."`.
-        limitations: Task-specific caveats, appended to the card's limitations.
-    """
-
-    pipeline_tag: str | None = None
-    task_name: str | None = None
-    language: str | list[str] | None = None
-    license: str | None = None
-    tags: tuple[str, ...] = ()
-    example: str | None = None
-    limitations: str | None = None
 
 
 def write_model_card(folder: Path, repo_id: str | None = None) -> Path:
@@ -107,12 +81,8 @@ def _is_hub_id(name: str) -> bool:
 
 
 def _recipe_card_info(recipe: str) -> CardInfo:
-    from llmkit.registry import get_recipe
-
-    try:
-        return getattr(get_recipe(recipe), "CARD_INFO", CardInfo())
-    except UserError:  # a run of a recipe this installation does not have: describe it generically
-        return CardInfo()
+    declaration = find_recipe(recipe)
+    return declaration.card if declaration is not None else CardInfo()
 
 
 def _local_card(checkpoint: Path) -> ModelCardData | None:
@@ -286,7 +256,9 @@ class _RunFacts:
     def _usage(self) -> str:
         where = self.repo_id or str(self.folder)
         example = self.info.example or '"Your text here."'
-        if self.info.pipeline_tag:
+        if self.info.usage:
+            code = self.info.usage.format(where=where)
+        elif self.info.pipeline_tag:
             code = (
                 "from transformers import pipeline\n\n"
                 f'model = pipeline("{self.info.pipeline_tag}", model="{where}")\n'

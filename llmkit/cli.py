@@ -9,7 +9,7 @@
     llmkit merge OUT --to MERGED                       fold a LoRA/IA3 adapter into a plain model folder
 
 Bad input ends with one line on stderr and exit status 2; `--debug` (anywhere) shows the traceback instead.
-A run stopped by SIGTERM/SIGINT checkpoints and exits with status 75 (`llmkit.faults.EXIT_PREEMPTED`).
+A run stopped by SIGTERM/SIGINT checkpoints and exits with status 75 (`llmkit.guard.EXIT_PREEMPTED`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import sys
 from collections.abc import Sequence
 
 from llmkit.errors import EXIT_USER_ERROR, UserError
-from llmkit.faults import Preempted
+from llmkit.guard import Preempted
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,25 +58,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     predict.add_argument("output_dir", help="the run's output folder")
     predict.add_argument("options", nargs=argparse.REMAINDER, help="--FIELD TEXT, --file FILE, --json, ...")
-    translate = commands.add_parser("translate", help="translate text with a trained translation model")
-    translate.add_argument("output_dir", help="output folder of a `llmkit train translation` run")
-    given = translate.add_mutually_exclusive_group(required=True)
-    given.add_argument("--text", action="append", help="a sentence to translate (repeatable)")
-    given.add_argument("--file", help="a text file: one sentence per line, one translation printed per line")
-    translate.add_argument("--batch-size", type=int, default=32, help="sentences per generation batch")
-
-    from llmkit.generation import SamplingConfig
-
-    defaults = SamplingConfig()
-    generate = commands.add_parser("generate", help="sample text from a trained causal LM (e.g. a clm run)")
-    generate.add_argument("output_dir", help="folder of a trained model (the output_dir of a clm run)")
-    generate.add_argument("--prompt", action="append", help="text to continue (repeatable; default: stdin lines)")
-    generate.add_argument("--max-new-tokens", type=int, default=defaults.max_new_tokens)
-    generate.add_argument("--temperature", type=float, default=defaults.temperature, help="0 means greedy")
-    generate.add_argument("--top-k", type=int, default=defaults.top_k, help="0 turns it off")
-    generate.add_argument("--top-p", type=float, default=defaults.top_p, help="1 turns it off")
-    generate.add_argument("--repetition-penalty", type=float, default=defaults.repetition_penalty)
-    generate.add_argument("--seed", type=int, default=defaults.seed)
+    for name, about in (
+        ("translate", "translate text with a trained translation model (`predict` for translation runs)"),
+        ("generate", "sample text from a trained causal LM (`predict` for clm runs)"),
+    ):
+        verb = commands.add_parser(
+            name,
+            help=about,
+            description=f"{about[0].upper()}{about[1:]}. `llmkit {name} OUTPUT_DIR --help` lists the options.",
+        )
+        verb.add_argument("output_dir", help="the run's output folder")
+        verb.add_argument("options", nargs=argparse.REMAINDER, help="--text/--prompt TEXT, --file FILE, ...")
 
     merge = commands.add_parser(
         "merge", help="fold an adapter into a plain model", description="Merge a run's adapter into its base model."
@@ -86,40 +78,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def cmd_generate(args: argparse.Namespace) -> None:
-    from llmkit.generation import SamplingConfig, generate, load_generator
-
-    settings = SamplingConfig(
-        prompts=[],
-        max_new_tokens=args.max_new_tokens,
-        temperature=args.temperature,
-        top_k=args.top_k,
-        top_p=args.top_p,
-        repetition_penalty=args.repetition_penalty,
-        seed=args.seed,
-    )
-    prompts = args.prompt or [line.rstrip("\n") for line in sys.stdin]
-    model, tokenizer = load_generator(args.output_dir)
-    for prompt, text in zip(prompts, generate(model, tokenizer, prompts, settings), strict=True):
-        print(prompt + text)
-
-
 def cmd_recipes(args: argparse.Namespace) -> None:
-    from llmkit.registry import RECIPES
+    from llmkit.registry import RECIPES, get_recipe
 
     width = max(len(name) for name in RECIPES)
-    for name, (_, description) in sorted(RECIPES.items()):
-        print(f"{name:<{width}}  {description}")
+    for name in sorted(RECIPES):
+        print(f"{name:<{width}}  {get_recipe(name).description}")
 
 
 def cmd_train(args: argparse.Namespace) -> None:
     from llmkit.config import load_config
-    from llmkit.registry import get_recipe
+    from llmkit.registry import aliases, get_recipe
     from llmkit.runner import train
 
     recipe = get_recipe(args.recipe)
-    config = load_config(recipe.Config, args.config, args.overrides, recipe=args.recipe)
-    metrics = train(args.recipe, config, recipe.build)
+    config = load_config(recipe.config, args.config, args.overrides, recipe=recipe.name, also=aliases(recipe.name))
+    metrics = train(recipe, config)
     if _is_main_process():
         results = ", ".join(f"{k}={v:.4f}" for k, v in metrics["eval"].items())
         print(f"validation: {results}" if results else "done (no validation set)")
@@ -146,25 +120,19 @@ def cmd_predict(args: argparse.Namespace) -> None:
 
 
 def cmd_translate(args: argparse.Namespace) -> None:
-    from pathlib import Path
+    from llmkit.predict import TRANSLATE, run
 
-    from llmkit.data import check_utf8
-    from llmkit.registry import get_recipe
+    run(args.output_dir, args.options, verb=TRANSLATE)
 
-    texts = args.text
-    if args.file:
-        path = Path(args.file)
-        if not path.is_file():
-            raise UserError(f"--file: {path} does not exist. Fix: pass a text file with one sentence per line.")
-        check_utf8(path, "--file")
-        texts = path.read_text(encoding="utf-8").splitlines()
-    records = get_recipe("translation").predict(Path(args.output_dir), [{"text": t} for t in texts], args.batch_size)
-    for record in records:
-        print(record["translation"])
+
+def cmd_generate(args: argparse.Namespace) -> None:
+    from llmkit.predict import GENERATE, run
+
+    run(args.output_dir, args.options, verb=GENERATE)
 
 
 def cmd_merge(args: argparse.Namespace) -> None:
-    from llmkit.adapters import merge_adapter
+    from llmkit.models import merge_adapter
 
     print(f"merged model written to {merge_adapter(args.output_dir, args.to)}")
 

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
+from huggingface_hub.errors import HFValidationError
+from huggingface_hub.utils import validate_repo_id
 
 from llmkit.errors import ConfigError
 
@@ -136,12 +138,20 @@ class HubConfig:
     def __post_init__(self) -> None:
         if self.push and not self.repo_id:
             raise ConfigError("'repo_id' must be set when hub.push=true, e.g. hub.repo_id=NAME/MODEL")
-        if self.repo_id is not None:
-            from llmkit.hub import repo_id_problem
+        if self.repo_id is not None and (problem := repo_id_problem(self.repo_id)):
+            raise ConfigError(f"'repo_id' {problem}")
 
-            problem = repo_id_problem(self.repo_id)
-            if problem:
-                raise ConfigError(f"'repo_id' {problem}")
+
+def repo_id_problem(repo_id: str) -> str | None:
+    """What is wrong with a repository id, as a sentence with a fix, or None when the hub would accept it."""
+    try:
+        validate_repo_id(repo_id)
+    except HFValidationError:
+        return (
+            f"'{repo_id}' is not a valid repository id. Fix: use NAME/MODEL made of letters, digits, '-', '_' "
+            "and '.' (no '--' or '..', at most 96 characters, not starting or ending with '-' or '.')."
+        )
+    return None
 
 
 @dataclass
@@ -177,6 +187,33 @@ class PeftConfig:
             raise ConfigError(f"'dropout' must be in [0, 1), got {self.dropout}")
         if self.target_modules is not None and not self.target_modules:
             raise ConfigError("'target_modules' is empty: name at least one module, or leave it unset (null)")
+
+
+@dataclass
+class DataSourceConfig:
+    """Where a recipe's examples come from: the part of every recipe's `data` section that is the same.
+
+    A recipe's `DataConfig` extends it with its columns and reading settings (and its own default files).
+    """
+
+    train: str = ""
+    """Training data: a local file (csv/tsv/json/jsonl/parquet, or the recipe's own formats), or a hub dataset id."""
+    validation: str | None = None
+    """Validation data (the same forms), or null to train without evaluation."""
+    dataset_config: str | None = None
+    """The hub dataset's configuration name (e.g. `sst2` for `glue`)."""
+    train_split: str = "train"
+    """Split of a hub dataset used for training."""
+    validation_split: str = "validation"
+    """Split of a hub dataset used for validation."""
+    max_train_examples: int | None = None
+    """Train on a random subset of this many examples (seeded, `llmkit.data.subset`), e.g. for quick experiments."""
+
+    def __post_init__(self) -> None:
+        if not self.train:
+            raise ConfigError("'train' is empty: name the training data, e.g. data.train=train.csv")
+        if self.max_train_examples is not None and self.max_train_examples < 1:
+            raise ConfigError(f"'max_train_examples' must be at least 1, got {self.max_train_examples}")
 
 
 @dataclass
@@ -218,7 +255,11 @@ class Setting:
 
 
 def load_config(
-    cls: type, config_file: str | Path | None = None, overrides: typing.Sequence[str] = (), recipe: str | None = None
+    cls: type,
+    config_file: str | Path | None = None,
+    overrides: typing.Sequence[str] = (),
+    recipe: str | None = None,
+    also: typing.Collection[str] = (),
 ) -> Any:
     """Build a validated config: `cls` defaults, then the YAML file, then `key=value` overrides.
 
@@ -227,7 +268,8 @@ def load_config(
         config_file: Optional YAML file of nested mappings.
         overrides: `dotted.key=value` strings; values are parsed as YAML scalars (`true`, `3`, `[a, b]`).
         recipe: The recipe being configured. A top-level `recipe:` in the file (a run's `run_config.yaml` has one)
-            must name it; without `recipe`, that key is ignored.
+            must name it (or one of `also`, its other names); without `recipe`, that key is ignored.
+        also: Other names of the same recipe (`sentiment` for `classification`).
 
     Raises:
         ConfigError: On unknown keys, wrong types, impossible values, or unreadable files.
@@ -237,7 +279,7 @@ def load_config(
     tree = to_tree(cls())
     for setting in settings:
         if setting.key == "recipe":
-            if recipe is not None and setting.value != recipe:
+            if recipe is not None and setting.value not in (recipe, *also):
                 raise ConfigError(
                     f"{setting.origin}: this config is for the '{setting.value}' recipe, not '{recipe}'. "
                     f"Fix: run `llmkit train {setting.value} ...`, or use a config written for '{recipe}'."
@@ -393,6 +435,10 @@ def coerce(value: Any, kind: Any, setting: Setting) -> Any:
         return value
     if kind is Any:
         return value
+    return _coerce_scalar(value, kind, setting)
+
+
+def _coerce_scalar(value: Any, kind: Any, setting: Setting) -> Any:
     if kind is bool:
         if isinstance(value, bool):
             return value
@@ -445,20 +491,13 @@ def to_dict(config: Any) -> dict[str, Any]:
     return dataclasses.asdict(config)
 
 
-def save_config(config: Any, path: Path, recipe: str) -> None:
-    """Write the resolved configuration, so a run can be repeated and its outputs interpreted."""
-    document = {"recipe": recipe, **to_dict(config)}
-    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+def with_settings(config: Any, settings: dict[str, Any]) -> Any:
+    """A copy of `config` with dotted keys set to already-typed values (`{"data.version_2_with_negative": True}`)."""
+    for key, value in settings.items():
+        config = _replaced(config, key.split("."), value)
+    return config
 
 
-def read_saved_config(path: Path) -> dict[str, Any]:
-    """Read a `run_config.yaml` that `save_config` wrote, as plain nested dicts (with its `recipe`)."""
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path} does not exist. Fix: pass the output_dir of a finished run.") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise ConfigError(f"{path} cannot be read ({error}). Fix: restore it from the run.") from None
-    if not isinstance(document, dict) or "recipe" not in document:
-        raise ConfigError(f"{path} is not a run config written by llmkit (no 'recipe' key).")
-    return document
+def _replaced(section: Any, parts: list[str], value: Any) -> Any:
+    inner = value if len(parts) == 1 else _replaced(getattr(section, parts[0]), parts[1:], value)
+    return dataclasses.replace(section, **{parts[0]: inner})

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import datasets
+import numpy as np
 import torch
 from accelerate import Accelerator
 from accelerate.utils import broadcast_object_list
@@ -57,6 +58,20 @@ def prepare_once(accelerator: Accelerator | None, prepare: Callable[[], Prepared
     result = [prepare() if accelerator.is_main_process else None]
     broadcast_object_list(result, from_process=0)
     return result[0]
+
+
+def subset(examples: Any, size: int | None, seed: int) -> Any:
+    """A seeded random subset of `size` examples (all of them when `size` is unset), in random order.
+
+    Works on a `datasets.Dataset` and on any sequence; every recipe's `data.max_train_examples` goes through here.
+    The draw is `Dataset.shuffle(seed=seed).select(range(size))`'s, so a dataset and a list give the same subset.
+    """
+    if not size or size >= len(examples):
+        return examples
+    chosen = np.random.default_rng(seed).permutation(len(examples))[:size].tolist()
+    if isinstance(examples, datasets.Dataset):
+        return examples.select(chosen).flatten_indices()
+    return [examples[i] for i in chosen]
 
 
 def load_split(

@@ -1,13 +1,12 @@
-"""Sample text from a causal language model with `model.generate`: used by `llmkit generate`, the `clm` recipe's
-samples at each evaluation, and its `predict`."""
+"""Sample text from a causal language model with `model.generate`: the `clm` recipe's samples at each evaluation,
+and its `predict` (which `llmkit generate` runs)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import torch
-from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
+from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from llmkit.errors import ConfigError, UserError
 
@@ -75,16 +74,3 @@ def generate(
             continuations.append(tokenizer.decode(output[0, ids.shape[1] :], skip_special_tokens=True))
     model.train(was_training)
     return continuations
-
-
-def load_generator(folder: str | Path) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
-    """A trained causal LM and its tokenizer from an output folder (offline: the folder holds both)."""
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(folder)
-        model = AutoModelForCausalLM.from_pretrained(folder)
-    except (OSError, ValueError) as error:
-        raise UserError(
-            f"generate: {folder} does not hold a causal language model and tokenizer ({str(error).splitlines()[0]}). "
-            "Fix: pass the output_dir of a finished clm run."
-        ) from None
-    return model, tokenizer

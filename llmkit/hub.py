@@ -7,7 +7,8 @@ Uploads go through `huggingface_hub` (`create_repo`, then one commit), so `HF_TO
 `HF_ENDPOINT` work as everywhere else. What leaves the machine is an allowlist (`SHARED_FILES`): weights
 (safetensors only), configs, tokenizer files, the model card, metrics, the training log and plot, and the resolved
 run config. Optimizer and RNG state, checkpoints, TensorBoard files and anything else in the folder (a stray `.env`,
-a token file, keys) stay local. The token is never written or logged by llmkit, and a push never changes the output
+a token file, keys) stay local, and a symbolic link among the shared files stops the push (it could point at a
+secret). The token is never written or logged by llmkit, and a push never changes the output
 folder: the model card for the repository is rendered in memory.
 """
 
@@ -24,12 +25,12 @@ from typing import Any
 
 import httpx2
 from huggingface_hub import CommitOperationAdd, HfApi, get_token
-from huggingface_hub.errors import HfHubHTTPError, HFValidationError
-from huggingface_hub.utils import validate_repo_id
+from huggingface_hub.errors import HfHubHTTPError
 
-from llmkit.card import CARD_FILE, build_model_card
+from llmkit.card import build_model_card
+from llmkit.config import repo_id_problem
 from llmkit.errors import UserError
-from llmkit.runner import LOG_FILE, RUN_CONFIG, require_finished_run
+from llmkit.rundir import CARD_FILE, LOG_FILE, RUN_CONFIG, reading, require_finished_run
 
 logger = logging.getLogger("llmkit")
 
@@ -64,25 +65,28 @@ SHARED_FILES = (
 LOGIN_HINT = "Fix: set HF_TOKEN to a token with write access, or run `hf auth login`."
 
 
-def repo_id_problem(repo_id: str) -> str | None:
-    """What is wrong with a repository id, as a sentence with a fix, or None when the hub would accept it."""
-    try:
-        validate_repo_id(repo_id)
-    except HFValidationError:
-        return (
-            f"'{repo_id}' is not a valid repository id. Fix: use NAME/MODEL made of letters, digits, '-', '_' "
-            "and '.' (no '--' or '..', at most 96 characters, not starting or ending with '-' or '.')."
-        )
-    return None
-
-
 def shared_files(folder: Path) -> list[Path]:
-    """The files of `folder` that may be uploaded, in a stable order."""
-    return sorted(
-        path
-        for path in folder.iterdir()
-        if path.is_file() and any(fnmatch.fnmatchcase(path.name, pattern) for pattern in SHARED_FILES)
-    )
+    """The files of `folder` that may be uploaded, in a stable order.
+
+    Only regular files inside the folder are sent. A symbolic link named like a shared file (`vocab.txt ->
+    ~/.cache/huggingface/token`) would upload whatever it points at, so one is refused, naming it, rather than
+    skipped: a push that silently left out the tokenizer would publish a model nobody can load.
+
+    Raises:
+        UserError: When a shared file is a symbolic link or not a regular file.
+    """
+    shared = []
+    for path in sorted(folder.iterdir()):
+        if not any(fnmatch.fnmatchcase(path.name, pattern) for pattern in SHARED_FILES):
+            continue
+        if path.is_symlink() or not path.is_file():
+            kind = f"a symbolic link to {path.readlink()}" if path.is_symlink() else "not a regular file"
+            raise UserError(
+                f"push: {path} is {kind}; only regular files inside the run folder are uploaded. Nothing was "
+                f"uploaded. Fix: replace it with the file itself (or remove it)."
+            )
+        shared.append(path)
+    return shared
 
 
 def push(
@@ -104,8 +108,10 @@ def push(
     problem = repo_id_problem(repo_id)
     if problem:
         raise UserError(f"push: --repo-id {problem}")
-    repository = RepoPusher(repo_id, private=private, revision=revision)
-    return repository.upload(output, commit_message or "Upload model trained with llmkit")
+    with reading(output, "push"):
+        shared_files(output)  # refuse links before the repository is created
+        repository = RepoPusher(repo_id, private=private, revision=revision)
+        return repository.upload(output, commit_message or "Upload model trained with llmkit")
 
 
 class RepoPusher:

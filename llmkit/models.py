@@ -1,20 +1,31 @@
-"""Load tokenizers and models through `from_pretrained`, offline by default.
+"""Load tokenizers and models through `from_pretrained`, offline by default, and the models llmkit trained.
 
 `minilm` names the packaged all-MiniLM-L6-v2 checkpoint (a real pretrained 6-layer BERT that installs from the
 package index), so BERT recipes run on a machine that never reaches the model hub. Any hub id or local folder goes
 through the same `from_pretrained` call, so online users get the checkpoints they expect.
+
+A trained run's folder holds a plain model, or a peft adapter plus its base model's config (`peft.method=lora|ia3`);
+`load_trained_model` loads either (and folders written by `llmkit merge`), and `TrainedRun` is what every verb
+(`predict`, `generate`, `translate`) gets: the folder, its typed config, the device and the loaders.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import torch
+import transformers
 from transformers import AutoConfig, AutoTokenizer, PretrainedConfig, PreTrainedTokenizerBase
 
 from llmkit.config import ModelConfig
+from llmkit.config import load_config as load_run_config
 from llmkit.errors import ConfigError, UserError
+from llmkit.rundir import ADAPTER_CONFIG, DESCRIPTION_FILES, RUN_CONFIG, reading, require_finished_run
 
 PACKAGED = "minilm"
 
@@ -66,7 +77,7 @@ def load_tokenizer(model: ModelConfig) -> PreTrainedTokenizerBase:
     )
 
 
-def load_config(model: ModelConfig, **overrides: Any) -> PretrainedConfig:
+def load_model_config(model: ModelConfig, **overrides: Any) -> PretrainedConfig:
     """The architecture config, with `model.*` architecture overrides applied and checked.
 
     With `init=scratch`, a bare architecture name (`gpt2`, `bert`) that is not a local folder gives that
@@ -131,21 +142,99 @@ def ensure_pad_token(tokenizer: PreTrainedTokenizerBase, config: PretrainedConfi
 
 
 def load_trained_model(output_dir: str | Path, auto_class: Any = None) -> Any:
-    """Load a model that llmkit trained, for prediction or evaluation: a plain model folder or an adapter folder.
+    """Load a model that llmkit trained: a plain model folder, an adapter folder, or a merged one.
 
     An adapter folder (a run with `peft.method=lora|ia3`) is loaded onto the base model its `adapter_config.json`
-    names, configured by the folder's `config.json` (labels, pad token). Recipes' `predict()` call this, so
-    both kinds of output folder (and merged ones) work everywhere.
+    names, configured by the folder's `config.json` (labels, pad token).
 
     Args:
         output_dir: A run's output folder, or a folder written by `llmkit merge`.
         auto_class: The transformers class to load with (e.g. `AutoModelForSequenceClassification`); by default
             the class `config.json` names.
     """
-    from llmkit.adapters import ADAPTER_CONFIG, load_adapter_model, model_class
-
     folder = Path(output_dir)
     if (folder / ADAPTER_CONFIG).is_file():
         return load_adapter_model(folder, auto_class)
     config = _load("config", str(folder), AutoConfig.from_pretrained)
     return _load("model", str(folder), model_class(config, auto_class).from_pretrained, config=config)
+
+
+def load_adapter_model(folder: Path, auto_class: Any = None) -> torch.nn.Module:
+    """Load an adapter folder onto the base model it names; see `load_trained_model`."""
+    from peft import PeftModel
+
+    base_name = json.loads((folder / ADAPTER_CONFIG).read_text(encoding="utf-8"))["base_model_name_or_path"]
+    config = AutoConfig.from_pretrained(folder)
+    base = _load("model", base_name, model_class(config, auto_class).from_pretrained, config=config)
+    return PeftModel.from_pretrained(base, folder)
+
+
+def model_class(config: PretrainedConfig, auto_class: Any = None) -> Any:
+    """`auto_class`, or the class the folder's `config.json` names in `architectures`."""
+    if auto_class is not None:
+        return auto_class
+    names = config.architectures or []
+    if not names or not hasattr(transformers, names[0]):
+        raise UserError(
+            f"model: config.json names no known model class (architectures={names}). Fix: pass the recipe's "
+            "auto class, e.g. load_trained_model(folder, AutoModelForSequenceClassification)."
+        )
+    return getattr(transformers, names[0])
+
+
+def merge_adapter(folder: Path, target: Path) -> Path:
+    """Fold the adapter in `folder` into its base model and write a plain model folder to `target`.
+
+    Raises:
+        UserError: When `folder` holds no adapter, or `target` already holds files.
+    """
+    folder, target = Path(folder), Path(target)
+    if not (folder / ADAPTER_CONFIG).is_file():
+        raise UserError(
+            f"merge: {folder} holds no adapter (no {ADAPTER_CONFIG}). Fix: pass the output_dir of a run trained "
+            "with peft.method=lora or ia3; a run without peft is already a plain model."
+        )
+    if target.exists() and any(target.iterdir()):
+        raise UserError(f"merge: {target} already holds files. Fix: choose an empty or new folder with --to.")
+    with reading(folder, "merge"):
+        merged = load_trained_model(folder).merge_and_unload()
+        target.mkdir(parents=True, exist_ok=True)
+        merged.save_pretrained(target, safe_serialization=True)
+        AutoTokenizer.from_pretrained(folder).save_pretrained(target)
+        for name in DESCRIPTION_FILES:
+            if (folder / name).is_file():
+                shutil.copy2(folder / name, target / name)
+    return target
+
+
+@dataclass
+class TrainedRun:
+    """A finished run as the verbs see it: its folder, its typed config, and where to run it.
+
+    Attributes:
+        folder: The run's output folder (plain, adapter or merged).
+        config: The recipe's config, read from the folder's `run_config.yaml` exactly as training resolved it.
+        device: A GPU when there is one, else the CPU.
+    """
+
+    folder: Path
+    config: Any
+    device: torch.device
+
+    def model(self, auto_class: Any = None) -> Any:
+        """The trained model on `device`, in eval mode."""
+        return load_trained_model(self.folder, auto_class).to(self.device).eval()
+
+    def tokenizer(self, subfolder: str | None = None) -> PreTrainedTokenizerBase:
+        """The tokenizer saved with the model (or the one in `subfolder`)."""
+        where = self.folder / subfolder if subfolder else self.folder
+        return _load("tokenizer", str(where), AutoTokenizer.from_pretrained)
+
+
+def open_run(folder: str | Path, recipe: Any, command: str) -> TrainedRun:
+    """Check that `folder` is a finished run of `recipe` (a `llmkit.recipe.Recipe`) and read its config."""
+    folder = Path(folder)
+    require_finished_run(folder, command)
+    config = load_run_config(recipe.config, folder / RUN_CONFIG, recipe=recipe.name)
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return TrainedRun(folder, config, device)

@@ -10,12 +10,14 @@ those of the padded batch, to rounding.
 
 `PackingCollator` turns a padded batch into a packed one, marking which text each position holds in
 `segment_ids` (-1 for the little padding left at row ends); `enable` teaches a model's forward to read such a
-batch. Supported: BERT-family sequence classifiers (`BertForSequenceClassification`, single-label) with sdpa or
-eager attention; the runner uses length-grouped batches for other models.
+batch, and `packing_collator` does both for a recipe, which hands the collator to the runner
+(`Task.packed_collate_fn`). Supported: BERT-family sequence classifiers (`BertForSequenceClassification`,
+single-label) with sdpa or eager attention; the runner uses length-grouped batches for other models.
 """
 
 from __future__ import annotations
 
+import inspect
 import types
 from collections.abc import Callable
 from typing import Any
@@ -44,6 +46,14 @@ def can_pack(model: nn.Module) -> bool:
     )
 
 
+def packing_collator(model: nn.Module, collate: Callable[[list[dict]], dict[str, torch.Tensor]]) -> Any:
+    """A `PackingCollator` around `collate` for `model`, taught to read packed batches; None if it cannot."""
+    if not can_pack(model):
+        return None
+    enable(model)
+    return PackingCollator(collate, unwrapped(model).config.hidden_size)
+
+
 def enable(model: nn.Module) -> None:
     """Make `model.forward` accept packed batches (a `segment_ids` entry); padded batches run as before."""
     model = unwrapped(model)
@@ -56,6 +66,8 @@ def enable(model: nn.Module) -> None:
             return plain(*args, **kwargs)
         return _packed_classifier_forward(self, segment_ids=segment_ids, **kwargs)
 
+    # Keep the signature callers inspect (the Trainer drops dataset columns the forward does not name).
+    forward.__signature__ = inspect.signature(type(model).forward)
     model.forward = types.MethodType(forward, model)
 
 

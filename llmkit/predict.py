@@ -1,14 +1,17 @@
-"""`llmkit predict`: run the model of any finished run on new inputs.
+"""`llmkit predict` (and its task-named forms `generate` and `translate`): run a finished run's model on new inputs.
 
     llmkit predict runs/sentiment --text "A wonderful, warm film."
+    llmkit predict runs/sentiment --text "Great." --text "Awful."     one result per --text
     llmkit predict runs/sentiment --file reviews.txt --json      plain text: one input per line
     llmkit predict runs/qa --file questions.jsonl                JSON lines: one record of fields per line
     cat reviews.txt | llmkit predict runs/sentiment              stdin: text lines (or JSON lines with --jsonl)
-    llmkit predict runs/qa --help                                the fields this run's recipe takes
+    llmkit predict runs/qa --help                                the fields and options of this run's recipe
+    llmkit generate runs/clm --prompt "Once" --temperature 0     the same as predict, printing prompt + text
+    llmkit translate runs/translation --file in.txt              the same as predict, one translation per line
 
-The run's recipe (read from `run_config.yaml`) declares its input fields in `PREDICT_FIELDS` and does the work in
-`predict(output_dir, records, batch_size)`; this module only reads the inputs, checks them and prints the results:
-one line per input, as text or as JSON (`--json`).
+The run's recipe (from `run_config.yaml`) declares its input fields, its options and its `predict` function
+(`llmkit.recipe.Recipe`); this module reads and checks the inputs, opens the run (`llmkit.models.TrainedRun`) and
+prints the results: one line per input, as text or as JSON (`--json`).
 """
 
 from __future__ import annotations
@@ -16,43 +19,107 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from llmkit.config import read_saved_config
 from llmkit.data import json_objects
 from llmkit.errors import UserError
-from llmkit.registry import get_recipe
-from llmkit.runner import RUN_CONFIG, require_finished_run
+from llmkit.models import open_run
+from llmkit.recipe import Recipe
+from llmkit.registry import recipe_of_run
+from llmkit.rundir import reading, require_finished_run
 
 JSON_SUFFIXES = (".jsonl", ".json")
 
 
-def run(output: str, argv: Sequence[str], stdin: TextIO | None = None) -> None:
+@dataclass(frozen=True)
+class Verb:
+    """A command that predicts: its name, the recipe it is for (None: any), and how it prints a result."""
+
+    name: str
+    recipe: str | None = None
+    show: Callable[[dict[str, Any], dict[str, Any]], str] | None = None
+    keep_blank_lines: bool = False  # a blank input line gets a (blank) result, so outputs align with the input
+
+
+PREDICT = Verb("predict")
+GENERATE = Verb("generate", "clm", show=lambda record, result: record["prompt"] + result["generated"])
+TRANSLATE = Verb("translate", "translation", show=lambda record, result: result["translation"], keep_blank_lines=True)
+
+
+def run(output: str, argv: Sequence[str], stdin: TextIO | None = None, verb: Verb = PREDICT) -> None:
     """Parse the recipe-specific arguments in `argv`, predict, and print one line per input record."""
     folder = Path(output)
-    require_finished_run(folder, "predict")
-    recipe_name = read_saved_config(folder / RUN_CONFIG)["recipe"]
-    recipe = get_recipe(recipe_name)
-    fields = getattr(recipe, "PREDICT_FIELDS", None)
-    if fields is None or not hasattr(recipe, "predict"):
-        raise UserError(f"predict: the '{recipe_name}' recipe does not support prediction yet.")
-    args = build_parser(output, recipe_name, fields).parse_args(list(argv))
-    records = read_records(args, fields, sys.stdin if stdin is None else stdin)
-    results = recipe.predict(folder, records, batch_size=args.batch_size)
-    for result in results:
-        print(json.dumps(result, ensure_ascii=False) if args.json else format_result(result))
+    recipe = find_run_recipe(folder, verb)
+    if recipe.predict is None:
+        raise UserError(f"{verb.name}: the '{recipe.name}' recipe does not support prediction yet.")
+    args = build_parser(output, recipe, verb).parse_args(list(argv))
+    records = read_records(args, recipe.predict_fields, sys.stdin if stdin is None else stdin, verb)
+    options = {"batch_size": args.batch_size, **{o.name: getattr(args, o.name) for o in recipe.predict_options}}
+    with reading(folder, verb.name):
+        results = recipe.predict(open_run(folder, recipe, verb.name), records, options)
+    for record, result in zip(records, results, strict=True):
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False))
+        else:
+            print(verb.show(record, result) if verb.show else format_result(result))
 
 
-def build_parser(output: str, recipe: str, fields: Sequence[str]) -> argparse.ArgumentParser:
-    """The options of `llmkit predict OUTPUT` for a recipe with these input fields."""
+def predict(output: str | Path, records: list[dict[str, str]], batch_size: int = 32, **options: Any) -> list[dict]:
+    """Run the model of the finished run in `output` on `records` (Python's way to do `llmkit predict`).
+
+    Args:
+        output: The run's output folder (plain, adapter or merged).
+        records: Input records with the recipe's `predict_fields`, e.g. `[{"text": "A fine film."}]`.
+        batch_size: Inputs per forward pass.
+        options: The recipe's predict options (`temperature=0` for clm, `num_beams=4` for translation).
+    """
+    folder = Path(output)
+    recipe = find_run_recipe(folder, PREDICT)
+    if recipe.predict is None:
+        raise UserError(f"predict: the '{recipe.name}' recipe does not support prediction yet.")
+    unknown = set(options) - {o.name for o in recipe.predict_options}
+    if unknown:
+        raise UserError(f"predict: the '{recipe.name}' recipe has no options {sorted(unknown)}.")
+    settings = {"batch_size": batch_size, **{o.name: options.get(o.name, o.default) for o in recipe.predict_options}}
+    with reading(folder, PREDICT.name):
+        return recipe.predict(open_run(folder, recipe, PREDICT.name), records, settings)
+
+
+def find_run_recipe(folder: Path, verb: Verb) -> Recipe:
+    """The recipe of the finished run in `folder`, checked to be the one `verb` is for."""
+    if verb.recipe is None:
+        require_finished_run(folder, verb.name)
+        return recipe_of_run(folder, verb.name)
+    try:
+        require_finished_run(folder, verb.name)
+        recipe = recipe_of_run(folder, verb.name)
+    except UserError as error:
+        recipe, problem = None, str(error)
+    else:
+        problem = f"it was trained by the '{recipe.name}' recipe"
+    if recipe is None or recipe.name != verb.recipe:
+        raise UserError(
+            f"{verb.name}: {folder} is not the output folder of a finished `llmkit train {verb.recipe}` run "
+            f"({problem}). Fix: pass the output_dir of a {verb.recipe} run, or use `llmkit predict {folder}`."
+        )
+    return recipe
+
+
+def build_parser(output: str, recipe: Recipe, verb: Verb = PREDICT) -> argparse.ArgumentParser:
+    """The options of `llmkit predict OUTPUT` for a recipe with these input fields and options."""
+    fields = recipe.predict_fields
     parser = argparse.ArgumentParser(
-        prog=f"llmkit predict {output}",
-        description=f"Run the '{recipe}' model in {output} on inputs given as --FIELD values, a file, or stdin.",
+        prog=f"llmkit {verb.name} {output}",
+        description=f"Run the '{recipe.name}' model in {output} on inputs given as --FIELD values, a file, or stdin.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     for name in fields:
-        parser.add_argument(f"--{name}", metavar="TEXT", help=f"the '{name}' input of one record")
+        parser.add_argument(
+            f"--{name}", metavar="TEXT", action="append", help=f"the '{name}' input of a record (repeatable)"
+        )
     parser.add_argument(
         "--file",
         help=f"inputs: JSON lines with the fields {', '.join(fields)} ({'/'.join(JSON_SUFFIXES)}), or plain "
@@ -60,58 +127,79 @@ def build_parser(output: str, recipe: str, fields: Sequence[str]) -> argparse.Ar
     )
     parser.add_argument("--jsonl", action="store_true", help="read stdin (or --file) as JSON lines")
     parser.add_argument("--json", action="store_true", help="print one JSON object per input")
-    parser.add_argument("--batch-size", type=int, default=32, help="inputs per forward pass (default 32)")
+    parser.add_argument("--batch-size", type=int, default=32, help="inputs per forward pass")
+    for option in recipe.predict_options:
+        default = "the run's setting" if option.default is None else option.default
+        parser.add_argument(
+            f"--{option.name.replace('_', '-')}",
+            dest=option.name,
+            type=option.type,
+            default=option.default,
+            help=f"{option.help} (default: {default})",
+        )
     return parser
 
 
-def read_records(args: argparse.Namespace, fields: Sequence[str], stdin: TextIO) -> list[dict[str, str]]:
+def read_records(
+    args: argparse.Namespace, fields: Sequence[str], stdin: TextIO, verb: Verb = PREDICT
+) -> list[dict[str, str]]:
     """The input records from `--FIELD` values, `--file`, or stdin, each checked to have every field."""
     given = {name: getattr(args, name) for name in fields if getattr(args, name) is not None}
     if args.batch_size < 1:
-        raise UserError(f"predict: --batch-size must be at least 1, got {args.batch_size}")
+        raise UserError(f"{verb.name}: --batch-size must be at least 1, got {args.batch_size}")
     if given:
-        if args.file:
-            raise UserError("predict: give inputs either as --FIELD values or with --file, not both.")
-        missing = [f"--{name}" for name in fields if name not in given]
-        if missing:
-            raise UserError(f"predict: missing {', '.join(missing)} (this recipe needs every one of its fields).")
-        return [given]
+        return _flag_records(given, fields, args.file, verb)
     if args.file and args.file != "-":
         path = Path(args.file)
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise UserError(f"predict: --file {path} does not exist. Fix: correct the path.") from None
+            raise UserError(f"{verb.name}: --file {path} does not exist. Fix: correct the path.") from None
         except (OSError, UnicodeDecodeError) as error:
-            raise UserError(f"predict: --file {path} cannot be read as UTF-8 text: {error}") from None
+            raise UserError(f"{verb.name}: --file {path} cannot be read as UTF-8 text: {error}") from None
         source, as_json = str(path), args.jsonl or path.suffix in JSON_SUFFIXES
     else:
         if stdin.isatty():
             options = " ".join(f"--{name} TEXT" for name in fields)
-            raise UserError(f"predict: no input. Fix: pass {options}, --file FILE, or pipe text lines on stdin.")
+            raise UserError(f"{verb.name}: no input. Fix: pass {options}, --file FILE, or pipe text lines on stdin.")
         text, source, as_json = stdin.read(), "stdin", args.jsonl
-    records = _json_records(text, source, fields) if as_json else _text_records(text, source, fields)
-    if not records:
-        raise UserError(f"predict: {source} holds no inputs.")
+    read = _json_records if as_json else _text_records
+    records = read(text, source, fields, verb)
+    if not any(record[fields[0]].strip() for record in records):
+        raise UserError(f"{verb.name}: {source} holds no inputs.")
     return records
 
 
-def _text_records(text: str, source: str, fields: Sequence[str]) -> list[dict[str, str]]:
+def _flag_records(given: dict[str, list[str]], fields: Sequence[str], file: str | None, verb: Verb) -> list[dict]:
+    """Records from repeated `--FIELD` flags: the i-th value of each field makes the i-th record."""
+    if file:
+        raise UserError(f"{verb.name}: give inputs either as --FIELD values or with --file, not both.")
+    missing = [f"--{name}" for name in fields if name not in given]
+    if missing:
+        raise UserError(f"{verb.name}: missing {', '.join(missing)} (this recipe needs every one of its fields).")
+    counts = {len(values) for values in given.values()}
+    if len(counts) > 1:
+        shown = ", ".join(f"{len(values)} --{name}" for name, values in given.items())
+        raise UserError(f"{verb.name}: got {shown}; give each field once per record. Fix: repeat them equally.")
+    return [dict(zip(fields, values, strict=True)) for values in zip(*(given[name] for name in fields), strict=True)]
+
+
+def _text_records(text: str, source: str, fields: Sequence[str], verb: Verb) -> list[dict[str, str]]:
     if len(fields) > 1:
         raise UserError(
-            f"predict: {source} is plain text, but this recipe needs the fields {', '.join(fields)}. Fix: give "
+            f"{verb.name}: {source} is plain text, but this recipe needs the fields {', '.join(fields)}. Fix: give "
             "them as JSON lines (a .jsonl file, or --jsonl), or as --FIELD values."
         )
-    return [{fields[0]: line} for line in text.splitlines() if line.strip()]
+    return [{fields[0]: line} for line in text.splitlines() if verb.keep_blank_lines or line.strip()]
 
 
-def _json_records(text: str, source: str, fields: Sequence[str]) -> list[dict[str, str]]:
+def _json_records(text: str, source: str, fields: Sequence[str], verb: Verb) -> list[dict[str, str]]:
     records = []
-    for number, record in json_objects(text.splitlines(), f"predict: {source}"):
+    for number, record in json_objects(text.splitlines(), f"{verb.name}: {source}"):
         bad = [name for name in fields if not isinstance(record.get(name), str)]
         if bad:
             raise UserError(
-                f"predict: {source}:{number}: field(s) {', '.join(bad)} missing or not text. "
+                f"{verb.name}: {source}:{number}: field(s) {', '.join(bad)} missing or not text. "
                 f"Fix: give every record the text fields {', '.join(fields)}."
             )
         records.append({name: record[name] for name in fields})

@@ -26,39 +26,37 @@ kernel; see the README for the reasoning.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import torch
-import yaml
 from transformers import AutoModelForCausalLM
 
 from llmkit import metrics
 from llmkit.config import ModelConfig, RunConfig
-from llmkit.data import prepare_once
-from llmkit.errors import UserError
-from llmkit.generation import SamplingConfig, generate, load_generator
-from llmkit.runner import Task
-from llmkit.text import (
+from llmkit.corpus import (
     CorpusConfig,
     TokenizerConfig,
     examples_dataset,
-    get_tokenizer,
     load_lm_model,
-    open_documents,
+    open_corpus,
     pack,
     stack,
     token_statistics,
     tokenize,
 )
+from llmkit.data import prepare_once
+from llmkit.errors import UserError
+from llmkit.generation import SamplingConfig, generate
+from llmkit.models import TrainedRun
+from llmkit.recipe import CardInfo, Metric, PredictOption, Recipe, Task, output_path
 
 logger = logging.getLogger("llmkit")
 
-PREDICT_FIELDS: tuple[str, ...] = ("prompt",)
 SAMPLES_FILE = "samples.jsonl"
 
 
@@ -76,41 +74,16 @@ class Config(RunConfig):
 def build(config: Config, accelerator: Any) -> Task:
     """Read the corpus, get the tokenizer and model, pack the blocks; return the task the runner trains."""
     data = config.data
-    train_documents = open_documents(data, "train")
-    validation_documents = open_documents(data, "validation") if data.validation else None
-    tokenizer = prepare_once(accelerator, lambda: get_tokenizer(config.model, config.tokenizer, train_documents, "bpe"))
-    eos = tokenizer.eos_token_id
-    if eos is None:
+    train_documents, validation_documents, tokenizer = open_corpus(config, accelerator, "bpe")
+    if tokenizer.eos_token_id is None:
         raise UserError(
             "tokenizer: it has no EOS token, which separates the packed documents. Fix: use a tokenizer with "
             "an EOS token (model.tokenizer=...), or train one with tokenizer.train=true."
         )
     model = load_lm_model(AutoModelForCausalLM, config.model, tokenizer, data.block_size)
 
-    def blocks(documents: Iterable[str]) -> Iterator[list[int]]:
-        return pack(([*ids, eos] for ids in tokenize(tokenizer, documents, special_tokens=False)), data.block_size)
-
-    def with_text_size(block: list[int]) -> dict[str, Any]:
-        # The text that the predicted tokens (all but the first) spell, for bits per byte and nats per character.
-        text = tokenizer.decode(block[1:], skip_special_tokens=True)
-        return {"input_ids": block, "meta_bytes": len(text.encode("utf-8")), "meta_chars": len(text)}
-
     def examples() -> tuple[Any, Any]:
-        train = examples_dataset(
-            lambda: ({"input_ids": block} for block in blocks(train_documents)),
-            data.streaming,
-            "data.train",
-            data.block_size,
-        )
-        validation = None
-        if validation_documents is not None:
-            validation = examples_dataset(
-                lambda: (with_text_size(block) for block in blocks(validation_documents)),
-                data.streaming,
-                "data.validation",
-                data.block_size,
-            )
-        return train, validation
+        return block_examples(config, tokenizer, train_documents, validation_documents)
 
     # Materialised blocks are made once and shared; a stream is read by every process as it trains.
     train, validation = examples() if data.streaming else prepare_once(accelerator, examples)
@@ -124,17 +97,6 @@ def build(config: Config, accelerator: Any) -> Task:
         names = ("nats", "tokens", "correct", "bytes", "chars")
         return language_modeling.compute(**{name: outputs[name].tolist() for name in names})
 
-    output = Path(config.output_dir)
-
-    def write_samples(model: torch.nn.Module, step: int, scores: dict[str, float]) -> None:
-        if not config.sampling.prompts:
-            return
-        texts = generate(model, tokenizer, config.sampling.prompts, config.sampling)
-        with (output / SAMPLES_FILE).open("a", encoding="utf-8") as samples:
-            for prompt, text in zip(config.sampling.prompts, texts, strict=True):
-                samples.write(json.dumps({"step": step, "prompt": prompt, "text": text}) + "\n")
-        logger.info("sample at step %d: %s%s", step, config.sampling.prompts[0], texts[0])
-
     return Task(
         model=model,
         tokenizer=tokenizer,
@@ -143,10 +105,51 @@ def build(config: Config, accelerator: Any) -> Task:
         collate_fn=collate,
         eval_step=eval_step,
         compute_metrics=compute_metrics,
-        metric_for_best=config.train.metric_for_best or "loss",
-        greater_is_better=config.train.metric_for_best not in (None, "loss", "perplexity", "bits_per_byte"),
-        after_evaluate=write_samples,
+        after_evaluate=lambda model, step, scores: write_samples(config, model, tokenizer, step),
+        peft_task_type="CAUSAL_LM",
     )
+
+
+def block_examples(
+    config: Config, tokenizer: Any, train_documents: Iterable[str], validation_documents: Iterable[str] | None
+) -> tuple[Any, Any]:
+    """Training blocks and validation blocks (with the size of the text each spells), listed or streamed."""
+    data, eos = config.data, tokenizer.eos_token_id
+
+    def blocks(documents: Iterable[str]) -> Iterator[list[int]]:
+        return pack(([*ids, eos] for ids in tokenize(tokenizer, documents, special_tokens=False)), data.block_size)
+
+    def with_text_size(block: list[int]) -> dict[str, Any]:
+        # The text that the predicted tokens (all but the first) spell, for bits per byte and nats per character.
+        text = tokenizer.decode(block[1:], skip_special_tokens=True)
+        return {"input_ids": block, "meta_bytes": len(text.encode("utf-8")), "meta_chars": len(text)}
+
+    train = examples_dataset(
+        lambda: ({"input_ids": block} for block in blocks(train_documents)),
+        data.streaming,
+        "data.train",
+        data.block_size,
+    )
+    validation = None
+    if validation_documents is not None:
+        validation = examples_dataset(
+            lambda: (with_text_size(block) for block in blocks(validation_documents)),
+            data.streaming,
+            "data.validation",
+            data.block_size,
+        )
+    return train, validation
+
+
+def write_samples(config: Config, model: torch.nn.Module, tokenizer: Any, step: int) -> None:
+    """Continue the fixed prompts (`sampling.prompts`) and append the texts to `samples.jsonl`."""
+    if not config.sampling.prompts:
+        return
+    texts = generate(model, tokenizer, config.sampling.prompts, config.sampling)
+    with output_path(config, SAMPLES_FILE).open("a", encoding="utf-8") as samples:
+        for prompt, text in zip(config.sampling.prompts, texts, strict=True):
+            samples.write(json.dumps({"step": step, "prompt": prompt, "text": text}) + "\n")
+    logger.info("sample at step %d: %s%s", step, config.sampling.prompts[0], texts[0])
 
 
 def collate(examples: list[dict[str, Any]]) -> dict[str, torch.Tensor]:
@@ -156,15 +159,41 @@ def collate(examples: list[dict[str, Any]]) -> dict[str, torch.Tensor]:
     return batch
 
 
-def predict(output_dir: Path, records: list[dict[str, str]], batch_size: int = 32) -> list[dict[str, Any]]:
-    """Continue each record's `prompt` with the trained model, sampling as the run's `sampling` section says."""
-    model, tokenizer = load_generator(output_dir)
-    settings = SamplingConfig()
-    run_config = Path(output_dir) / "run_config.yaml"
-    if run_config.is_file():
-        settings = SamplingConfig(**yaml.safe_load(run_config.read_text(encoding="utf-8")).get("sampling", {}))
+def predict(run: TrainedRun, records: list[dict[str, str]], options: dict[str, Any]) -> list[dict[str, Any]]:
+    """Continue each record's `prompt`, sampling as the run's `sampling` section says unless `options` say more."""
+    changes = {o.name: options[o.name] for o in SAMPLING_OPTIONS if options.get(o.name) is not None}
+    settings = dataclasses.replace(run.config.sampling, **changes)
+    model, tokenizer = run.model(AutoModelForCausalLM), run.tokenizer()
     prompts = [record.get("prompt", "") for record in records]
     return [
         {"prompt": prompt, "generated": text}
         for prompt, text in zip(prompts, generate(model, tokenizer, prompts, settings), strict=True)
     ]
+
+
+SAMPLING_OPTIONS = (
+    PredictOption("max_new_tokens", int, "tokens to generate per prompt"),
+    PredictOption("temperature", float, "softmax temperature; 0 is greedy"),
+    PredictOption("top_k", int, "sample among the k most likely tokens; 0 turns it off"),
+    PredictOption("top_p", float, "sample among the most likely tokens adding up to p; 1 turns it off"),
+    PredictOption("repetition_penalty", float, "divide the scores of tokens already in the text by this"),
+    PredictOption("seed", int, "seeds the sampling"),
+)
+
+RECIPE = Recipe(
+    name="clm",
+    description="causal language modelling (GPT-2): pretrain from scratch or continue a checkpoint",
+    config=Config,
+    build=build,
+    metrics=(
+        Metric("perplexity", higher_is_better=False, description="exp of the token-weighted loss"),
+        Metric("accuracy", higher_is_better=True, description="share of next tokens ranked first"),
+        Metric("bits_per_byte", higher_is_better=False, description="total bits / UTF-8 bytes of the text"),
+        Metric("nats_per_char", higher_is_better=False, description="total nats / characters of the text"),
+    ),
+    default_metric="loss",
+    predict=predict,
+    predict_fields=("prompt",),
+    predict_options=SAMPLING_OPTIONS,
+    card=CardInfo(pipeline_tag="text-generation", task_name="Causal language modelling", example='"Dear Mother,"'),
+)

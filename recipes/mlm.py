@@ -25,33 +25,30 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import torch
-from transformers import AutoModelForMaskedLM, AutoTokenizer
+from transformers import AutoModelForMaskedLM
 
 from llmkit import metrics
 from llmkit.config import ModelConfig, RunConfig
-from llmkit.data import prepare_once
-from llmkit.errors import ConfigError, UserError
-from llmkit.runner import Task
-from llmkit.text import (
+from llmkit.corpus import (
     CorpusConfig,
     Stream,
     TokenizerConfig,
     examples_dataset,
-    get_tokenizer,
     load_lm_model,
-    open_documents,
+    open_corpus,
     pack,
     token_statistics,
     tokenize,
 )
+from llmkit.data import prepare_once
+from llmkit.errors import ConfigError, UserError
+from llmkit.models import TrainedRun
+from llmkit.recipe import CardInfo, Metric, Recipe, Task
 
 logger = logging.getLogger("llmkit")
-
-PREDICT_FIELDS: tuple[str, ...] = ("text",)
 
 
 @dataclass
@@ -84,51 +81,17 @@ class Config(RunConfig):
 def build(config: Config, accelerator: Any) -> Task:
     """Read the corpus, get the tokenizer and model, form the examples; return the task the runner trains."""
     data, masking = config.data, config.mlm
-    train_documents = open_documents(data, "train")
-    validation_documents = open_documents(data, "validation") if data.validation else None
-    tokenizer = prepare_once(
-        accelerator, lambda: get_tokenizer(config.model, config.tokenizer, train_documents, "wordpiece")
-    )
+    train_documents, validation_documents, tokenizer = open_corpus(config, accelerator, "wordpiece")
     if tokenizer.mask_token_id is None or tokenizer.pad_token_id is None:
         raise UserError(
             "tokenizer: it has no mask or no pad token, which masked language modelling needs. Fix: use a BERT-style "
             "tokenizer (model.tokenizer=...), or train one with tokenizer.train=true."
         )
-    model = load_lm_model(AutoModelForMaskedLM, config.model, tokenizer, data.block_size)
-    architectures = model.config.architectures or []
-    if config.model.init == "pretrained" and not any("MaskedLM" in a or "PreTraining" in a for a in architectures):
-        logger.warning(
-            "%s was saved without a masked-LM head (architectures: %s): the head starts from random weights.",
-            config.model.name,
-            ", ".join(architectures) or "unknown",
-        )
-    masker = Masker(tokenizer, masking.probability, masking.whole_word_mask)
-
-    def examples(documents: Iterable[str]) -> Iterator[list[int]]:
-        if masking.packing:
-            return pack(tokenize(tokenizer, documents, special_tokens=True), data.block_size)
-        lines = (line.strip() for document in documents for line in document.splitlines() if line.strip())
-        return tokenize(tokenizer, lines, special_tokens=True, max_length=data.block_size)
-
-    def masked(ids: list[int], epoch: int, index: int) -> dict[str, list[int]]:
-        # The mask depends only on (seed, epoch, position), never on a running random state: the DataLoader
-        # prepares batches ahead of the step, so a stateful stream would not resume exactly.
-        generator = torch.Generator().manual_seed((config.seed * 1_000_003 + epoch) * 1_000_003 + index)
-        inputs, labels = masker(torch.tensor([ids]), generator=generator)
-        return {"input_ids": inputs[0].tolist(), "labels": labels[0].tolist()}
+    model = load_masked_lm(config, tokenizer)
+    masked = masking_function(config, tokenizer)
 
     def prepare() -> tuple[Any, Any]:
-        unmasked = examples_dataset(lambda: examples(train_documents), data.streaming, "data.train", data.block_size)
-        validation = None
-        if validation_documents is not None:
-            # Masked the same way at every evaluation (epoch -1), so evaluations compare like with like.
-            validation = examples_dataset(
-                lambda: (masked(ids, -1, i) for i, ids in enumerate(examples(validation_documents))),
-                data.streaming,
-                "data.validation",
-                data.block_size,
-            )
-        return unmasked, validation
+        return unmasked_and_validation(config, tokenizer, masked, train_documents, validation_documents)
 
     # Materialised examples are made once and shared; a stream is read by every process as it trains.
     unmasked, validation = prepare() if data.streaming else prepare_once(accelerator, prepare)
@@ -150,9 +113,63 @@ def build(config: Config, accelerator: Any) -> Task:
         lengths=lengths,
         eval_step=lambda model, batch, outputs: token_statistics(outputs.logits, batch["labels"], shift=False),
         compute_metrics=compute_metrics,
-        metric_for_best=config.train.metric_for_best or "loss",
-        greater_is_better=config.train.metric_for_best == "accuracy",
     )
+
+
+def load_masked_lm(config: Config, tokenizer: Any) -> Any:
+    """The masked LM for `tokenizer`; a checkpoint saved without its head gets a warning, not a silent random head."""
+    model = load_lm_model(AutoModelForMaskedLM, config.model, tokenizer, config.data.block_size)
+    architectures = model.config.architectures or []
+    if config.model.init == "pretrained" and not any("MaskedLM" in a or "PreTraining" in a for a in architectures):
+        logger.warning(
+            "%s was saved without a masked-LM head (architectures: %s): the head starts from random weights.",
+            config.model.name,
+            ", ".join(architectures) or "unknown",
+        )
+    return model
+
+
+def masking_function(config: Config, tokenizer: Any) -> Mask:
+    """`masked(ids, epoch, index)`: the example's masked inputs and labels, a function of (seed, epoch, index)."""
+    masker = Masker(tokenizer, config.mlm.probability, config.mlm.whole_word_mask)
+
+    def masked(ids: list[int], epoch: int, index: int) -> dict[str, list[int]]:
+        # The mask depends only on (seed, epoch, position), never on a running random state: the DataLoader
+        # prepares batches ahead of the step, so a stateful stream would not resume exactly.
+        generator = torch.Generator().manual_seed((config.seed * 1_000_003 + epoch) * 1_000_003 + index)
+        inputs, labels = masker(torch.tensor([ids]), generator=generator)
+        return {"input_ids": inputs[0].tolist(), "labels": labels[0].tolist()}
+
+    return masked
+
+
+def unmasked_and_validation(
+    config: Config,
+    tokenizer: Any,
+    masked: Mask,
+    train_documents: Iterable[str],
+    validation_documents: Iterable[str] | None,
+) -> tuple[Any, Any]:
+    """Unmasked training examples (masked anew each epoch later) and the validation set, masked once."""
+    data, packing = config.data, config.mlm.packing
+
+    def examples(documents: Iterable[str]) -> Iterator[list[int]]:
+        if packing:
+            return pack(tokenize(tokenizer, documents, special_tokens=True), data.block_size)
+        lines = (line.strip() for document in documents for line in document.splitlines() if line.strip())
+        return tokenize(tokenizer, lines, special_tokens=True, max_length=data.block_size)
+
+    unmasked = examples_dataset(lambda: examples(train_documents), data.streaming, "data.train", data.block_size)
+    validation = None
+    if validation_documents is not None:
+        # Masked the same way at every evaluation (epoch -1), so evaluations compare like with like.
+        validation = examples_dataset(
+            lambda: (masked(ids, -1, i) for i, ids in enumerate(examples(validation_documents))),
+            data.streaming,
+            "data.validation",
+            data.block_size,
+        )
+    return unmasked, validation
 
 
 class Masker:
@@ -250,16 +267,16 @@ def collate(examples: list[dict[str, Any]], pad_id: int) -> dict[str, torch.Tens
     return batch
 
 
-def predict(output_dir: Path, records: list[dict[str, str]], batch_size: int = 32) -> list[dict[str, Any]]:
+def predict(run: TrainedRun, records: list[dict[str, str]], options: dict[str, Any]) -> list[dict[str, Any]]:
     """Fill each [MASK] in each record's `text` with the model's most likely token."""
-    tokenizer = AutoTokenizer.from_pretrained(output_dir)
-    model = AutoModelForMaskedLM.from_pretrained(output_dir).eval()
+    tokenizer, model = run.tokenizer(), run.model(AutoModelForMaskedLM)
     results = []
-    for start in range(0, len(records), batch_size):
-        texts = [record.get("text", "") for record in records[start : start + batch_size]]
+    for start in range(0, len(records), options["batch_size"]):
+        texts = [record.get("text", "") for record in records[start : start + options["batch_size"]]]
         batch = tokenizer(texts, padding=True, truncation=True, return_tensors="pt")
         with torch.no_grad():
-            best = model(**batch).logits.argmax(-1)
+            best = model(**batch.to(run.device)).logits.argmax(-1).cpu()
+        batch = batch.to("cpu")
         masked = batch["input_ids"] == tokenizer.mask_token_id
         for row, text in enumerate(texts):
             filled = torch.where(masked[row], best[row], batch["input_ids"][row])
@@ -272,3 +289,21 @@ def predict(output_dir: Path, records: list[dict[str, str]], batch_size: int = 3
                 }
             )
     return results
+
+
+RECIPE = Recipe(
+    name="mlm",
+    description="masked language modelling (BERT): pretrain from scratch or continue a checkpoint",
+    config=Config,
+    build=build,
+    metrics=(
+        Metric("perplexity", higher_is_better=False, description="exp of the loss over masked tokens"),
+        Metric("accuracy", higher_is_better=True, description="share of masked tokens predicted exactly"),
+    ),
+    default_metric="loss",
+    predict=predict,
+    predict_fields=("text",),
+    card=CardInfo(
+        pipeline_tag="fill-mask", task_name="Masked language modelling", example='"the cat sat on the [MASK]."'
+    ),
+)

@@ -28,40 +28,31 @@ What it does:
 from __future__ import annotations
 
 import json
-import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
-from transformers import AutoModelForQuestionAnswering, AutoTokenizer, DataCollatorWithPadding
+from transformers import AutoModelForQuestionAnswering, DataCollatorWithPadding
 
 from llmkit import metrics
-from llmkit.config import ModelConfig, RunConfig, read_saved_config
-from llmkit.data import prepare_once
+from llmkit.config import DataSourceConfig, ModelConfig, RunConfig
+from llmkit.data import prepare_once, subset
 from llmkit.errors import ConfigError, UserError
-from llmkit.models import ensure_pad_token, load_config, load_model, load_tokenizer
-from llmkit.qa_data import load_examples, make_example, resolve_version_2
-from llmkit.runner import RUN_CONFIG, Task
-
-PREDICT_FIELDS: tuple[str, ...] = ("question", "context")
+from llmkit.models import TrainedRun, ensure_pad_token, load_model, load_model_config, load_tokenizer
+from llmkit.recipe import CardInfo, Metric, Recipe, Task
+from recipes.qa_data import load_examples, make_example, resolve_version_2
 
 
 @dataclass
-class DataConfig:
+class DataConfig(DataSourceConfig):
     """Where the questions come from, how to read them, and how answers are found."""
 
     train: str = "data/qa/train.json"
     """Training data: a SQuAD-layout .json file, a csv/jsonl/json/parquet file of flat rows, or a hub dataset id."""
     validation: str | None = "data/qa/validation.json"
     """Validation data (same forms), or null to train without evaluation."""
-    dataset_config: str | None = None
-    """The hub dataset's configuration name."""
-    train_split: str = "train"
-    """Split of a hub dataset used for training."""
-    validation_split: str = "validation"
-    """Split of a hub dataset used for validation."""
     id_column: str = "id"
     """Column (or SQuAD question key) holding a question's id; row numbers are used when a flat file lacks it."""
     question_column: str = "question"
@@ -85,17 +76,14 @@ class DataConfig:
     """Start and end positions considered per window."""
     null_score_threshold: float = 0.0
     """v2: answer "" when the no-answer score beats the best span's score by more than this."""
-    max_train_examples: int | None = None
-    """Train on a random subset of this many questions (seeded), e.g. for quick experiments."""
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if self.doc_stride < 1 or self.doc_stride >= self.max_length:
             raise ConfigError(f"'doc_stride' must be between 1 and max_length - 1, got {self.doc_stride}")
         for name in ("max_answer_length", "n_best"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"'{name}' must be at least 1, got {getattr(self, name)}")
-        if self.max_train_examples is not None and self.max_train_examples < 1:
-            raise ConfigError(f"'max_train_examples' must be at least 1, got {self.max_train_examples}")
 
 
 @dataclass
@@ -109,55 +97,33 @@ class Config(RunConfig):
 
 def build(config: Config, accelerator: Any) -> Task:
     """Load and check the data, tokenizer and model; return the task the runner trains."""
-    data = config.data
     tokenizer = load_tokenizer(config.model)
-    model_config = load_config(config.model)
-    check_model_fits(tokenizer, model_config, data)
+    model_config = load_model_config(config.model)
+    check_model_fits(tokenizer, model_config, config.data)
     ensure_pad_token(tokenizer, model_config)
-
-    def prepare() -> tuple[bool, list[dict], dict[str, list], dict[str, list] | None]:
-        train_examples = load_examples(data.train, data.train_split, "data.train", data)
-        eval_examples = (
-            load_examples(data.validation, data.validation_split, "data.validation", data) if data.validation else []
-        )
-        version_2 = resolve_version_2(data.version_2_with_negative, train_examples + eval_examples)
-        if data.max_train_examples and data.max_train_examples < len(train_examples):
-            train_examples = random.Random(config.seed).sample(train_examples, data.max_train_examples)
-        train_features = tokenize(train_examples, tokenizer, data)
-        return (
-            version_2,
-            eval_examples,
-            train_features,
-            tokenize(eval_examples, tokenizer, data) if eval_examples else None,
-        )
-
-    # Resolved here so run_config.yaml (written after build) records the mode `predict` must use.
-    data.version_2_with_negative, eval_examples, train_features, eval_features = prepare_once(accelerator, prepare)
+    version_2, eval_examples, train_features, eval_features = prepare_once(
+        accelerator, lambda: prepare_data(config, tokenizer)
+    )
+    # The v2 mode detected from the data is recorded in run_config.yaml (`Task.resolved`), for `predict`.
+    data = replace(config.data, version_2_with_negative=version_2)
     model = load_model(AutoModelForQuestionAnswering, config.model, model_config)
     squad = metrics.load("squad")
-    output = Path(config.output_dir)
 
-    def compute_metrics(outputs: dict[str, torch.Tensor]) -> dict[str, float]:
-        # Rows arrive in length order, right-padded to the longest window: put them back in feature order.
-        count = len(outputs["feature_index"])
-        starts, ends = [None] * count, [None] * count
-        for row, feature in enumerate(outputs["feature_index"].tolist()):
-            starts[feature], ends[feature] = outputs["start_logits"][row], outputs["end_logits"][row]
-        answers = best_answers(eval_examples, eval_features, starts, ends, data)
+    def compute_metrics(outputs: dict[str, Any]) -> dict[str, float]:
+        answers = best_answers(eval_examples, eval_features, outputs["start_logits"], outputs["end_logits"], data)
         if accelerator.is_main_process:
-            write_predictions(output, eval_examples, answers, data.version_2_with_negative)
+            write_predictions(Path(config.output_dir), eval_examples, answers, version_2)
         return squad.compute(
             predictions=[answer["answer"] for answer in answers],
             references=[example["answers"]["text"] for example in eval_examples],
-            with_negative=data.version_2_with_negative,
+            with_negative=version_2,
         )
 
-    metric = config.train.metric_for_best or "f1"
     return Task(
         model=model,
         tokenizer=tokenizer,
         train_dataset=model_rows(train_features),
-        eval_dataset=model_rows(eval_features, index=True) if eval_features else None,
+        eval_dataset=model_rows(eval_features) if eval_features else None,
         collate_fn=DataCollatorWithPadding(
             tokenizer, pad_to_multiple_of=8 if accelerator.device.type == "cuda" else None
         ),
@@ -167,12 +133,25 @@ def build(config: Config, accelerator: Any) -> Task:
             "loss": feature_losses(outputs, batch),
             "start_logits": outputs.start_logits.float(),
             "end_logits": outputs.end_logits.float(),
-            "feature_index": batch["meta_feature_index"],
         },
         compute_metrics=compute_metrics if eval_features else None,
-        metric_for_best=metric,
-        greater_is_better=metric != "loss",
+        peft_task_type="QUESTION_ANS",
+        resolved={"data.version_2_with_negative": version_2},
     )
+
+
+def prepare_data(config: Config, tokenizer: Any) -> tuple[bool, list[dict], dict[str, list], dict[str, list] | None]:
+    """Read and check the questions, resolve the v2 mode, and cut them into windows."""
+    data = config.data
+    train_examples = load_examples(data.train, data.train_split, "data.train", data)
+    eval_examples = (
+        load_examples(data.validation, data.validation_split, "data.validation", data) if data.validation else []
+    )
+    version_2 = resolve_version_2(data.version_2_with_negative, train_examples + eval_examples)
+    train_examples = subset(train_examples, data.max_train_examples, config.seed)
+    train_features = tokenize(train_examples, tokenizer, data)
+    eval_features = tokenize(eval_examples, tokenizer, data) if eval_examples else None
+    return version_2, eval_examples, train_features, eval_features
 
 
 def feature_losses(outputs: Any, batch: dict[str, torch.Tensor]) -> torch.Tensor:
@@ -265,15 +244,12 @@ def answer_tokens(offsets: list[tuple[int, int] | None], answers: dict[str, list
     return start, end
 
 
-def model_rows(features: dict[str, list], index: bool = False, labels: bool = True) -> list[dict[str, Any]]:
-    """One dict per window with what the model takes (and `meta_feature_index` to find the window again)."""
+def model_rows(features: dict[str, list], labels: bool = True) -> list[dict[str, Any]]:
+    """One dict per window with what the model takes."""
     names = [n for n in features if n not in ("example_index", "context_offsets", "cls_index")]
     if not labels:
         names = [n for n in names if n not in ("start_positions", "end_positions")]
-    rows = [{name: features[name][i] for name in names} for i in range(len(features["input_ids"]))]
-    for i, row in enumerate(rows if index else []):
-        row["meta_feature_index"] = i
-    return rows
+    return [{name: features[name][i] for name in names} for i in range(len(features["input_ids"]))]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -292,7 +268,7 @@ def best_answers(
     Args:
         examples: The questions (their contexts give the answer text).
         features: Windows from `tokenize`.
-        start_logits: One 1-D array per window (longer rows are padding and ignored).
+        start_logits: One 1-D array per window, in window order (positions past the window's tokens are ignored).
         end_logits: The same for span ends.
         data: n_best, max_answer_length, v2 mode and null_score_threshold.
 
@@ -357,34 +333,62 @@ def write_predictions(output: Path, examples: list[dict], answers: list[dict], v
 # Inference (the `llmkit predict` contract)
 
 
-def predict(output_dir: Path, records: list[dict[str, str]], batch_size: int = 32) -> list[dict[str, Any]]:
-    """Answer each record's `question` from its `context` with the model trained in `output_dir`.
-
-    Returns one dict per record: `answer` ("" when a v2 model finds none), `score`, and `start`/`end` character
-    offsets into the context.
-    """
-    output_dir = Path(output_dir)
-    saved = read_saved_config(output_dir / RUN_CONFIG)
-    fields = {
-        "id_column": "id",
-        "question_column": "question",
-        "context_column": "context",
-        "answers_column": "answers",
-    }
-    data = DataConfig(**{**saved["data"], **fields})
+def predict(run: TrainedRun, records: list[dict[str, str]], options: dict[str, Any]) -> list[dict[str, Any]]:
+    """Answer each record's `question` from its `context`: `answer` ("" when a v2 model finds none), `score`, and
+    `start`/`end` character offsets into the context."""
+    # Records name their fields as `predict_fields` do, whatever the training data's columns were called.
+    data = replace(
+        run.config.data, id_column="id", question_column="question", context_column="context", answers_column="answers"
+    )
     examples = [
         make_example(f"record {n + 1}", {"answers": None, **record}, record.get("context"), data, str(n))
         for n, record in enumerate(records)
     ]
-    tokenizer = AutoTokenizer.from_pretrained(output_dir)
-    model = AutoModelForQuestionAnswering.from_pretrained(output_dir).eval()
+    tokenizer = run.tokenizer()
+    model = run.model(AutoModelForQuestionAnswering)
     features = tokenize(examples, tokenizer, data)
     rows, collate = model_rows(features, labels=False), DataCollatorWithPadding(tokenizer)
     starts, ends = [], []
-    for first in range(0, len(rows), batch_size):
+    for first in range(0, len(rows), options["batch_size"]):
         with torch.no_grad():
-            outputs = model(**collate(rows[first : first + batch_size]))
-        starts.extend(outputs.start_logits)
-        ends.extend(outputs.end_logits)
+            outputs = model(**collate(rows[first : first + options["batch_size"]]).to(run.device))
+        starts.extend(outputs.start_logits.cpu())
+        ends.extend(outputs.end_logits.cpu())
     answers = best_answers(examples, features, starts, ends, data)
     return [{key: answer[key] for key in ("answer", "score", "start", "end")} for answer in answers]
+
+
+RECIPE = Recipe(
+    name="qa",
+    description="extractive question answering (SQuAD v1.1/v2.0) with BERT-style encoders",
+    config=Config,
+    build=build,
+    metrics=(
+        Metric("exact_match", higher_is_better=True, description="percent of answers equal to a gold answer"),
+        Metric("f1", higher_is_better=True, description="token F1 against the best gold answer, in percent"),
+        *(
+            Metric(f"{part}_{name}", higher_is_better=name != "total", description=f"v2: {name} on {part} questions")
+            for part in ("HasAns", "NoAns")
+            for name in ("exact", "f1", "total")
+        ),
+    ),
+    default_metric="f1",
+    predict=predict,
+    predict_fields=("question", "context"),
+    card=CardInfo(
+        pipeline_tag="question-answering",
+        task_name="Extractive question answering",
+        usage=(
+            "import torch\n"
+            "from transformers import AutoModelForQuestionAnswering, AutoTokenizer\n\n"
+            'tokenizer = AutoTokenizer.from_pretrained("{where}")\n'
+            'model = AutoModelForQuestionAnswering.from_pretrained("{where}")\n'
+            'question, context = "Who built it?", "It was built by Ada Lee in 1901."\n'
+            'inputs = tokenizer(question, context, return_tensors="pt")\n'
+            "with torch.no_grad():\n"
+            "    outputs = model(**inputs)\n"
+            "start, end = int(outputs.start_logits.argmax()), int(outputs.end_logits.argmax())\n"
+            "print(tokenizer.decode(inputs.input_ids[0, start : end + 1]))"
+        ),
+    ),
+)

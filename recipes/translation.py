@@ -34,13 +34,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import torch
-import yaml
 from tqdm.auto import tqdm
 from transformers import (
     AutoModel,
     AutoModelForCausalLM,
     AutoModelForSeq2SeqLM,
-    AutoTokenizer,
     EncoderDecoderModel,
 )
 from transformers.models.auto.configuration_auto import CONFIG_MAPPING
@@ -50,12 +48,12 @@ from transformers.models.auto.modeling_auto import (
 )
 
 from llmkit import metrics
-from llmkit.config import ModelConfig, RunConfig
-from llmkit.data import prepare_once
+from llmkit.config import DataSourceConfig, ModelConfig, RunConfig
+from llmkit.data import prepare_once, subset
 from llmkit.errors import ConfigError, UserError
-from llmkit.models import load_config, load_model, load_tokenizer
+from llmkit.models import TrainedRun, load_model, load_model_config, load_tokenizer
 from llmkit.parallel_text import Pairs, load_pairs
-from llmkit.runner import RUN_CONFIG, Task
+from llmkit.recipe import CardInfo, Metric, PredictOption, Recipe, Task, output_path
 from llmkit.tokenization import train_tokenizer
 
 logger = logging.getLogger("llmkit")
@@ -66,7 +64,7 @@ LANGUAGES = {"en": "English", "de": "German", "fr": "French", "ro": "Romanian", 
 
 
 @dataclass
-class DataConfig:
+class DataConfig(DataSourceConfig):
     """Where the sentence pairs come from and how to read them."""
 
     train: str = "data/translation/train"
@@ -84,27 +82,19 @@ class DataConfig:
     """Column holding the target text in a table; defaults to `target_lang`."""
     prefix: str | None = None
     """Text put in front of every source sentence. Unset: T5's "translate English to German: ", else none."""
-    dataset_config: str | None = None
-    """The hub dataset's configuration name (e.g. `de-en` for `wmt16`)."""
-    train_split: str = "train"
-    """Split of a hub dataset used for training."""
-    validation_split: str = "validation"
-    """Split of a hub dataset used for validation."""
     max_source_length: int = 128
     """Longer sources are truncated to this many tokens."""
     max_target_length: int = 128
     """Longer targets are truncated to this many tokens."""
-    max_train_examples: int | None = None
-    """Train on a random subset of this size (seeded)."""
     max_eval_examples: int | None = None
     """Evaluate on the first this many validation pairs."""
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if min(self.max_source_length, self.max_target_length) < 2:
             raise ConfigError("'max_source_length' and 'max_target_length' must be at least 2")
-        for name in ("max_train_examples", "max_eval_examples"):
-            if (getattr(self, name) or 1) < 1:
-                raise ConfigError(f"'{name}' must be at least 1, got {getattr(self, name)}")
+        if (self.max_eval_examples or 1) < 1:
+            raise ConfigError(f"'max_eval_examples' must be at least 1, got {self.max_eval_examples}")
 
 
 @dataclass
@@ -178,17 +168,7 @@ class TokenizerPair:
 def build(config: Config, accelerator: Any) -> Task:
     """Load and check the pairs, tokenizers and model; return the task the runner trains."""
     data, form = config.data, config.model.form
-
-    def prepare() -> tuple[Pairs, Pairs | None, TokenizerPair]:
-        train = _pairs(data.train, data, "data.train", data.train_split)
-        if data.max_train_examples and data.max_train_examples < len(train):
-            train = train.sample(data.max_train_examples, config.seed)
-        validation = _pairs(data.validation, data, "data.validation", data.validation_split)
-        if validation is not None and data.max_eval_examples:
-            validation = validation.head(data.max_eval_examples)
-        return train, validation, build_tokenizers(config.model, train.sources + train.targets)
-
-    train, validation, tokenizers = prepare_once(accelerator, prepare)
+    train, validation, tokenizers = prepare_once(accelerator, lambda: prepare_pairs(config))
     model = build_model(config.model, tokenizers)
     configure_generation(model, tokenizers, config)
     prefix = source_prefix(data, model.config.model_type)
@@ -202,26 +182,17 @@ def build(config: Config, accelerator: Any) -> Task:
     if config.label_smoothing:
         model.register_forward_hook(smoothed_loss(config.label_smoothing, form), with_kwargs=True)
     sacrebleu = metrics.load("sacrebleu")
-    output = Path(config.output_dir)
 
-    def eval_step(model: Any, batch: dict[str, torch.Tensor], outputs: Any) -> dict[str, torch.Tensor]:
-        generated = generate(model, batch, form)
-        # The runner pads sequences from different batches with 0, a real token id: shift ids by one so 0 is free.
-        pad = model.generation_config.pad_token_id
-        return {"predictions": torch.where(generated == pad, 0, generated + 1), "index": batch["meta_index"]}
-
-    def compute_metrics(gathered: dict[str, torch.Tensor]) -> dict[str, float]:
-        order = gathered["index"].argsort()
-        predictions = decode(tokenizers.target, gathered["predictions"][order] - 1)
-        references = [validation.targets[i] for i in gathered["index"][order].tolist()]
-        scores = sacrebleu.compute(predictions=predictions, references=references)
+    def compute_metrics(gathered: dict[str, Any]) -> dict[str, float]:
+        predictions = decode(tokenizers.target, gathered["predictions"], model.generation_config.pad_token_id)
+        scores = sacrebleu.compute(predictions=predictions, references=validation.targets)
         logger.info("BLEU %s; chrF %s", scores["bleu_signature"], scores["chrf_signature"])
         if accelerator.is_main_process:
-            (output / "predictions.txt").write_text("".join(p + "\n" for p in predictions), encoding="utf-8")
-            (output / "sacrebleu.json").write_text(json.dumps(scores, indent=1))
+            text = "".join(p + "\n" for p in predictions)
+            output_path(config, "predictions.txt").write_text(text, encoding="utf-8")
+            output_path(config, "sacrebleu.json").write_text(json.dumps(scores, indent=1))
         return {"bleu": scores["bleu"], "chrf": scores["chrf"]}
 
-    best = config.train.metric_for_best or "bleu"
     return Task(
         model=model,
         tokenizer=tokenizers,
@@ -230,11 +201,22 @@ def build(config: Config, accelerator: Any) -> Task:
         collate_fn=lambda features: collate(features, tokenizers.source.pad_token_id),
         lengths=[len(f["input_ids"]) for f in train_set],
         eval_lengths=[len(f["input_ids"]) for f in eval_set] if eval_set is not None else None,
-        eval_step=eval_step,
+        eval_step=lambda model, batch, outputs: {"predictions": generate(model, batch, form)},
         compute_metrics=compute_metrics,
-        metric_for_best=best,
-        greater_is_better=best != "loss",
+        peft_task_type="CAUSAL_LM" if form == "decoder-only" else "SEQ_2_SEQ_LM",
     )
+
+
+def prepare_pairs(config: Config) -> tuple[Pairs, Pairs | None, TokenizerPair]:
+    """The training pairs (subset if asked), the validation pairs, and the tokenizers (trained on the pairs)."""
+    data = config.data
+    train = _pairs(data.train, data, "data.train", data.train_split)
+    chosen = subset(list(zip(train.sources, train.targets, strict=True)), data.max_train_examples, config.seed)
+    train = Pairs([source for source, _ in chosen], [target for _, target in chosen])
+    validation = _pairs(data.validation, data, "data.validation", data.validation_split)
+    if validation is not None and data.max_eval_examples:
+        validation = validation.head(data.max_eval_examples)
+    return train, validation, build_tokenizers(config.model, train.sources + train.targets)
 
 
 def _pairs(source: str | None, data: DataConfig, key: str, split: str) -> Pairs | None:
@@ -313,7 +295,7 @@ def build_model(model: TranslationModelConfig, tokenizers: TokenizerPair) -> Any
 
 
 def _model_config(spec: ModelConfig, tokenizer: Any, **settings: Any) -> Any:
-    config = load_config(spec, **settings)
+    config = load_model_config(spec, **settings)
     if spec.init == "scratch":  # the vocabulary is the tokenizer's, often trained on the corpus a moment ago
         config.vocab_size, config.pad_token_id = len(tokenizer), tokenizer.pad_token_id
         if hasattr(config, "decoder_vocab_size"):  # Marian keeps a separate one
@@ -446,9 +428,9 @@ def generate(model: Any, batch: dict[str, torch.Tensor], form: str) -> torch.Ten
     return model.generate(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"])
 
 
-def decode(tokenizer: Any, ids: torch.Tensor) -> list[str]:
-    """Text of generated ids, dropping negative (padding) ids and special tokens."""
-    rows = [[token for token in row if token >= 0] for row in ids.tolist()]
+def decode(tokenizer: Any, ids: list[torch.Tensor] | torch.Tensor, pad_id: int | None) -> list[str]:
+    """Text of generated ids (one row per translation), dropping padding and special tokens."""
+    rows = [[token for token in row.tolist() if token != pad_id] for row in ids]
     return [text.strip() for text in tokenizer.batch_decode(rows, skip_special_tokens=True)]
 
 
@@ -473,29 +455,19 @@ def smoothed_loss(smoothing: float, form: str) -> Any:
 # --------------------------------------------------------------------------------------------------------------
 # Inference
 
-PREDICT_FIELDS: tuple[str, ...] = ("text",)
 
-
-def predict(output_dir: Path, records: list[dict[str, str]], batch_size: int = 32) -> list[dict[str, Any]]:
-    """Translate `records[i]["text"]` with the model trained in `output_dir`; one `{"translation": ...}` each.
+def predict(run: TrainedRun, records: list[dict[str, str]], options: dict[str, Any]) -> list[dict[str, Any]]:
+    """Translate `records[i]["text"]`; one `{"translation": ...}` each, generated as `options` (or the run) say.
 
     Blank texts get a blank translation, so a file's lines and its translations stay aligned.
     """
-    output_dir = Path(output_dir)
-    run_config = output_dir / RUN_CONFIG
-    settings = yaml.safe_load(run_config.read_text(encoding="utf-8")) if run_config.is_file() else None
-    if not settings or settings.get("recipe") != "translation" or not (output_dir / "config.json").is_file():
-        raise UserError(
-            f"{output_dir} is not the output folder of a finished `llmkit train translation` run (it needs "
-            f"{RUN_CONFIG} and the saved model). Fix: train one, or pass its output_dir."
-        )
-    form, data = settings["model"]["form"], DataConfig(**settings["data"])
-    source = AutoTokenizer.from_pretrained(output_dir)
-    separate = output_dir / TARGET_TOKENIZER
-    target = AutoTokenizer.from_pretrained(separate) if separate.is_dir() else source
-    auto = AutoModelForCausalLM if form == "decoder-only" else AutoModelForSeq2SeqLM
-    model = auto.from_pretrained(output_dir).eval()
+    form, data = run.config.model.form, run.config.data
+    source = run.tokenizer()
+    target = run.tokenizer(TARGET_TOKENIZER) if (run.folder / TARGET_TOKENIZER).is_dir() else source
+    model = run.model(AutoModelForCausalLM if form == "decoder-only" else AutoModelForSeq2SeqLM)
     set_language_codes(target, model.generation_config, data)
+    changes = {o.name: options[o.name] for o in GENERATE_OPTIONS if options.get(o.name) is not None}
+    model.generation_config.update(**changes)
     prefix = source_prefix(data, model.config.model_type)
     filled = [i for i, record in enumerate(records) if record["text"].strip()]
     ids = encode_sources([prefix + records[i]["text"].strip() for i in filled], source, form, data.max_source_length)
@@ -505,11 +477,45 @@ def predict(output_dir: Path, records: list[dict[str, str]], batch_size: int = 3
     ]
     features.sort(key=lambda f: -len(f["input_ids"]))  # similar lengths in a batch: little padding
     translations = dict.fromkeys(range(len(records)), "")
-    pad = model.generation_config.pad_token_id
+    batch_size = options["batch_size"]
     for start in tqdm(range(0, len(features), batch_size), desc="translate", unit="batch"):
-        batch = collate(features[start : start + batch_size], source.pad_token_id)
+        batch = {
+            k: v.to(run.device) for k, v in collate(features[start : start + batch_size], source.pad_token_id).items()
+        }
         with torch.no_grad():
             generated = generate(model, batch, form)
-        texts = decode(target, torch.where(generated == pad, -1, generated))
+        texts = decode(target, generated.cpu(), model.generation_config.pad_token_id)
         translations.update(zip(batch["meta_index"].tolist(), texts, strict=True))
     return [{"translation": translations[i]} for i in range(len(records))]
+
+
+GENERATE_OPTIONS = (
+    PredictOption("num_beams", int, "beams for beam search; 1 is greedy"),
+    PredictOption("max_new_tokens", int, "longest translation in tokens"),
+    PredictOption("length_penalty", float, "beam search: >1 favours longer translations, <1 shorter ones"),
+)
+RECIPE = Recipe(
+    name="translation",
+    description="translation with seq2seq models, BERT/GPT-2 encoder-decoders or GPT-2",
+    config=Config,
+    build=build,
+    metrics=(
+        Metric("bleu", higher_is_better=True, description="sacreBLEU corpus BLEU"),
+        Metric("chrf", higher_is_better=True, description="sacreBLEU chrF"),
+    ),
+    default_metric="bleu",
+    predict=predict,
+    predict_fields=("text",),
+    predict_options=GENERATE_OPTIONS,
+    card=CardInfo(
+        pipeline_tag="translation",
+        task_name="Translation",
+        usage=(
+            "from transformers import AutoModelForSeq2SeqLM, AutoTokenizer\n\n"
+            'tokenizer = AutoTokenizer.from_pretrained("{where}")\n'
+            'model = AutoModelForSeq2SeqLM.from_pretrained("{where}")\n'
+            'inputs = tokenizer(["The dog is in our garden."], return_tensors="pt")\n'
+            "print(tokenizer.batch_decode(model.generate(**inputs), skip_special_tokens=True))"
+        ),
+    ),
+)

@@ -14,7 +14,7 @@ import signal
 
 from torch.optim.optimizer import register_optimizer_step_post_hook
 
-from llmkit import faults
+from llmkit import checkpoints
 from llmkit.cli import main
 
 kind, count, *only_rank = os.environ["LLMKIT_FAULT"].split(":")
@@ -29,7 +29,7 @@ def after_step(optimizer, args, kwargs):
         os.kill(os.getpid(), signal.SIGKILL if kind.startswith("kill") else signal.SIGTERM)
 
 
-seal = faults._seal
+seal = checkpoints._seal
 
 
 def seal_or_die(*args, **kwargs):
@@ -40,5 +40,5 @@ def seal_or_die(*args, **kwargs):
 
 
 register_optimizer_step_post_hook(after_step)
-faults._seal = seal_or_die
+checkpoints._seal = seal_or_die
 main()

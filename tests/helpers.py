@@ -74,9 +74,9 @@ def reset_accelerate() -> None:
 def run_recipe(recipe: str, *overrides: str, config_file: str | None = None) -> dict[str, Any]:
     """Train a recipe in this process, as `llmkit train` would, and return its metrics."""
     reset_accelerate()
-    module = get_recipe(recipe)
-    config = load_config(module.Config, config_file, overrides)
-    return train(recipe, config, module.build)
+    declaration = get_recipe(recipe)
+    config = load_config(declaration.config, config_file, overrides)
+    return train(declaration, config)
 
 
 def sentiment_accuracy(model: Any, folder: Path) -> tuple[float, torch.Tensor]:

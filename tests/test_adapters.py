@@ -105,7 +105,7 @@ def test_trainable_parameter_summary():
 
 
 def test_peft_config_checks():
-    sentiment = get_recipe("sentiment").Config
+    sentiment = get_recipe("sentiment").config
     with pytest.raises(ConfigError, match=r"'peft.r' must be at least 1"):
         load_config(sentiment, overrides=["peft.method=lora", "peft.r=0"])
     with pytest.raises(ConfigError, match=r"'peft.method' must be one of: none, lora, ia3"):

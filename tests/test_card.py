@@ -8,8 +8,9 @@ import pytest
 from huggingface_hub import ModelCard
 
 from llmkit.card import build_model_card, write_model_card
-from llmkit.config import load_config, save_config
+from llmkit.config import load_config
 from llmkit.registry import get_recipe
+from llmkit.rundir import save_config
 
 EVAL = {"loss": 0.4321, "accuracy": 0.875, "f1": 0.8612}
 
@@ -17,7 +18,7 @@ EVAL = {"loss": 0.4321, "accuracy": 0.875, "f1": 0.8612}
 def fake_run(folder, *overrides, recipe="sentiment", metrics=True):
     """A run folder as the runner leaves it, without training: config, log and (optionally) final metrics."""
     folder.mkdir(parents=True, exist_ok=True)
-    save_config(load_config(get_recipe("sentiment").Config, None, overrides), folder / "run_config.yaml", recipe)
+    save_config(load_config(get_recipe("sentiment").config, None, overrides), folder / "run_config.yaml", recipe)
     log = [
         {"kind": "train", "step": 5, "loss": 0.6},
         {"kind": "eval", "step": 5, "loss": 0.5, "accuracy": 0.75, "f1": 0.7},

@@ -14,6 +14,7 @@ from transformers import AutoTokenizer
 from llmkit.cli import main
 from llmkit.config import load_config
 from llmkit.errors import UserError
+from llmkit.predict import predict
 from recipes import clm
 
 SENTENCES = [
@@ -128,7 +129,7 @@ def test_generate_and_predict(lm_corpus, tmp_path, capsys):
     main(["generate", str(out), "--prompt", "The little fox", "--max-new-tokens", "5", "--temperature", "0"])
     printed = capsys.readouterr().out
     assert printed.startswith("The little fox") and len(printed.rstrip("\n")) > len("The little fox")
-    records = clm.predict(out, [{"prompt": "A farmer"}, {"prompt": ""}])
+    records = predict(out, [{"prompt": "A farmer"}, {"prompt": ""}])
     assert [r["prompt"] for r in records] == ["A farmer", ""] and all(isinstance(r["generated"], str) for r in records)
     main(["predict", str(out), "--prompt", "A farmer", "--json"])
     assert json.loads(capsys.readouterr().out)["prompt"] == "A farmer"

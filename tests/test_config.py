@@ -2,12 +2,13 @@ from pathlib import Path
 
 import pytest
 
-from llmkit.config import load_config, save_config
+from llmkit.config import load_config
 from llmkit.errors import ConfigError
 from llmkit.registry import RECIPES, get_recipe
+from llmkit.rundir import save_config
 
 ROOT = Path(__file__).resolve().parent.parent
-Config = get_recipe("sentiment").Config
+Config = get_recipe("sentiment").config
 
 
 def write(tmp_path, text):
@@ -83,17 +84,17 @@ def test_malformed_override_and_yaml(tmp_path):
 def test_every_shipped_yaml_loads(path):
     recipe = path.parent.name
     assert recipe in RECIPES, f"{path} is in a folder that names no recipe"
-    load_config(get_recipe(recipe).Config, path)
+    load_config(get_recipe(recipe).config, path)
 
 
 def test_a_runs_saved_config_repeats_it(tmp_path):
     """run_config.yaml (with its `recipe:` key) is a valid --config for the same recipe, and only for it."""
-    config_class = get_recipe("sentiment").Config
+    config_class = get_recipe("sentiment").config
     original = load_config(config_class, None, ["train.lr=1e-4", "data.max_length=64", f"output_dir={tmp_path}"])
     save_config(original, tmp_path / "run_config.yaml", "sentiment")
     assert load_config(config_class, tmp_path / "run_config.yaml", recipe="sentiment") == original
     with pytest.raises(ConfigError, match=r"run_config.yaml:1: this config is for the 'sentiment' recipe, not 'qa'"):
-        load_config(get_recipe("qa").Config, tmp_path / "run_config.yaml", recipe="qa")
+        load_config(get_recipe("qa").config, tmp_path / "run_config.yaml", recipe="qa")
 
 
 def test_a_replaced_key_names_its_successor():

@@ -18,9 +18,9 @@ from helpers import run_recipe
 from safetensors.torch import load_file
 from torch.optim.optimizer import register_optimizer_step_post_hook
 
-from llmkit import faults
+from llmkit import checkpoints as checkpointing
 from llmkit.errors import UserError
-from llmkit.faults import EXIT_PREEMPTED, Preempted, TrainingDiverged
+from llmkit.guard import EXIT_PREEMPTED, Preempted, TrainingDiverged
 
 ROOT = Path(__file__).resolve().parent.parent
 VALIDATION = ROOT / "data" / "sentiment" / "validation.csv"
@@ -132,9 +132,11 @@ def test_signal_checkpoints_the_step_and_resume_is_exact(
 
 def inject_nan_loss(monkeypatch, forward_call):
     """Make the `forward_call`-th training forward pass return a NaN loss."""
-    from recipes import sentiment
+    from dataclasses import replace
 
-    build = sentiment.build
+    from recipes import classification
+
+    build = classification.SENTIMENT.build
     calls = {"n": 0}
 
     def poisoned(module, inputs, output):
@@ -149,7 +151,7 @@ def inject_nan_loss(monkeypatch, forward_call):
         task.model.register_forward_hook(poisoned)
         return task
 
-    monkeypatch.setattr(sentiment, "build", build_with_nan)
+    monkeypatch.setattr(classification, "SENTIMENT", replace(classification.SENTIMENT, build=build_with_nan))
 
 
 def test_nan_loss_stops_naming_step_and_last_checkpoint(tiny, tmp_path, monkeypatch):
@@ -196,7 +198,7 @@ def test_unwritable_output_fails_before_training(tiny, tmp_path):
 
 
 def test_full_disk_fails_before_training(tiny, tmp_path, monkeypatch):
-    monkeypatch.setattr(faults.shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(10**9, 10**9, 4096))
+    monkeypatch.setattr(checkpointing.shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(10**9, 10**9, 4096))
     with pytest.raises(UserError, match=r"has 4 KB free, but a checkpoint and the final model need about \d+ KB"):
         run(tmp_path / "run", tiny, "train.max_steps=2")
     assert not (tmp_path / "run").exists()
@@ -209,7 +211,7 @@ def no_space(*args, **kwargs):
 @pytest.mark.slow
 def test_disk_full_while_checkpointing_keeps_previous(tiny, tmp_path, monkeypatch):
     out = tmp_path / "run"
-    save_state = faults.Accelerator.save_state
+    save_state = checkpointing.Accelerator.save_state
     calls = {"n": 0}
 
     def fill_disk(self, output_dir, **kwargs):
@@ -220,7 +222,7 @@ def test_disk_full_while_checkpointing_keeps_previous(tiny, tmp_path, monkeypatc
             no_space()
         return save_state(self, output_dir, **kwargs)
 
-    monkeypatch.setattr(faults.Accelerator, "save_state", fill_disk)
+    monkeypatch.setattr(checkpointing.Accelerator, "save_state", fill_disk)
     with pytest.raises(
         UserError, match=r"step-0000004: No space left on device\. The previous checkpoint \(.*step-0000002\) is intact"
     ):
@@ -258,7 +260,7 @@ def test_damaged_and_foreign_checkpoints_are_refused(tiny, tmp_path, caplog):
 
     with pytest.raises(UserError, match=r"holds a different model \(architecture fingerprint"):
         run(out, tiny, *args, "resume_from_checkpoint=latest", "model.num_hidden_layers=1")
-    marker = out / "checkpoints" / "step-0000004" / faults.STATE_FILE
+    marker = out / "checkpoints" / "step-0000004" / checkpointing.STATE_FILE
     marker.write_text(marker.read_text().replace('"recipe": "sentiment"', '"recipe": "clm"'))
     with pytest.raises(UserError, match=r"was written by recipe 'clm', not 'sentiment'"):
         run(out, tiny, *args, "resume_from_checkpoint=latest")

@@ -275,3 +275,21 @@ def test_push_in_a_subprocess_reads_hf_endpoint_and_hf_token_from_the_environmen
         assert done.returncode == 0, done.stderr
         assert_pushed(server, run)
         assert TOKEN not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("target", ["token", "outside"])
+def test_push_refuses_a_symbolic_link_among_the_shared_files(hub, run, capsys, tmp_path, target):
+    """`vocab.txt -> ~/.cache/huggingface/token` would upload the token: the push stops and names the link."""
+    secret = tmp_path / "secret-token"
+    secret.write_text(TOKEN)
+    link = run / "vocab.txt"
+    link.symlink_to(run / "token" if target == "token" else secret)  # inside the folder or out of it
+    before = snapshot(run)
+
+    code, out, err = cli(capsys, "push", str(run), "--repo-id", REPO)
+
+    assert code == 2, out
+    assert f"push: {link} is a symbolic link to" in err and "Nothing was uploaded" in err
+    assert "Traceback" not in err and TOKEN not in err
+    assert not hub.repo_exists(REPO)
+    assert snapshot(run) == before

@@ -12,6 +12,7 @@ from test_clm import lm_corpus, train_losses  # noqa: F401 (a fixture)
 
 from llmkit.config import load_config
 from llmkit.errors import UserError
+from llmkit.predict import predict
 from llmkit.tokenization import train_tokenizer
 from recipes import mlm
 
@@ -88,7 +89,7 @@ def test_learns_and_reports_masked_accuracy(lm_corpus, tmp_path):  # noqa: F811
     assert evaluation["loss"] < 0.8 * math.log(300)
     assert evaluation["perplexity"] == pytest.approx(math.exp(evaluation["loss"]))
     assert evaluation["accuracy"] > 0.1  # chance is 1/300
-    filled = mlm.predict(out, [{"text": "the little fox ran to the [MASK]."}])[0]
+    filled = predict(out, [{"text": "the little fox ran to the [MASK]."}])[0]
     assert len(filled["predictions"]) == 1 and "[MASK]" not in filled["filled"]
 
 

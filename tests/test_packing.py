@@ -100,7 +100,7 @@ def trainer_weights(settings: tuple[str, ...], folder) -> dict[str, torch.Tensor
 
     recipe = get_recipe("sentiment")
     set_seed(7)  # as the runner does before building the task: the same classifier head
-    task = recipe.build(load_config(recipe.Config, None, list(settings)), Accelerator(cpu=True))
+    task = recipe.build(load_config(recipe.config, None, list(settings)), Accelerator(cpu=True))
     train_set = task.train_dataset.remove_columns([c for c in task.train_dataset.column_names if c.startswith("meta_")])
     args = TrainingArguments(
         output_dir=str(folder),

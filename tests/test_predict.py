@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import sys
-import types
 
 import pytest
 import torch
@@ -111,7 +111,9 @@ def test_help_lists_the_recipe_fields(sentiment_run, capsys, monkeypatch):
 
 
 def test_recipe_without_predict_is_named(sentiment_run, capsys, monkeypatch):
-    monkeypatch.setattr("llmkit.predict.get_recipe", lambda name: types.SimpleNamespace(Config=None))
+    from recipes import classification
+
+    monkeypatch.setattr(classification, "SENTIMENT", dataclasses.replace(classification.SENTIMENT, predict=None))
     code, _, err = predict(capsys, monkeypatch, str(sentiment_run), "--text", "x")
     assert code == 2
     assert "the 'sentiment' recipe does not support prediction yet" in err

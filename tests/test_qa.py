@@ -11,8 +11,9 @@ from transformers import BertTokenizer
 from llmkit import metrics
 from llmkit.cli import main
 from llmkit.errors import UserError
-from llmkit.qa_data import load_examples, resolve_version_2
-from recipes.qa import DataConfig, best_answers, predict, tokenize
+from llmkit.predict import predict
+from recipes.qa import DataConfig, best_answers, tokenize
+from recipes.qa_data import load_examples, resolve_version_2
 
 QA = ROOT / "data" / "qa"
 WORDS = [f"w{i}" for i in range(20)]

@@ -6,8 +6,8 @@ import pytest
 import torch
 
 from llmkit import metrics
+from llmkit.corpus import CorpusConfig, open_documents, pack, token_statistics
 from llmkit.errors import UserError
-from llmkit.text import CorpusConfig, open_documents, pack, token_statistics
 
 
 def corpus(tmp_path, name, text, **settings):

@@ -14,6 +14,7 @@ from llmkit import metrics
 from llmkit.cli import main
 from llmkit.errors import UserError
 from llmkit.parallel_text import load_pairs
+from llmkit.predict import predict
 from recipes import translation
 
 PAIRS = [
@@ -72,7 +73,7 @@ def assert_memorised(out, result):
     predictions = (out / "predictions.txt").read_text(encoding="utf-8").splitlines()
     assert predictions == [t for _, t in PAIRS]  # greedy generation reproduces every target, in the original order
     assert result["eval"]["bleu"] == pytest.approx(100.0)
-    assert translation.predict(out, [{"text": s} for s, _ in PAIRS[:2]]) == [{"translation": t} for _, t in PAIRS[:2]]
+    assert predict(out, [{"text": s} for s, _ in PAIRS[:2]]) == [{"translation": t} for _, t in PAIRS[:2]]
 
 
 TINY_MARIAN = (

@@ -1,9 +1,9 @@
-"""Sentiment (text) classification: fine-tune a BERT-style encoder or GPT-2 to label text.
+"""Text classification: fine-tune a BERT-style encoder or GPT-2 to label text (`sentiment` is this recipe too).
 
 Run it:
-    make finetune RECIPE=sentiment
-    llmkit train sentiment --config recipes/configs/sentiment/default.yaml train.epochs=2
-    llmkit train sentiment model.name=gpt2 data.train=reviews.jsonl data.text_column=review
+    make finetune RECIPE=sentiment                               the bundled sentiment data (runs/sentiment)
+    llmkit train classification --config recipes/configs/sentiment/default.yaml train.epochs=2
+    llmkit train classification model.name=gpt2 data.train=reviews.jsonl data.text_column=review
     llmkit predict runs/sentiment --text "A wonderful, warm film."     (or --file reviews.txt, or stdin; --json)
     ACCELERATE_USE_CPU=1 accelerate launch --multi_gpu --num_processes 2 -m llmkit train sentiment
 
@@ -13,52 +13,36 @@ What it does:
     - data from local csv/tsv/json/jsonl/parquet files or a hub dataset, with configurable text and label columns
     - string labels are mapped to ids and the mapping is saved in the model config (`id2label`), so
       `pipeline("text-classification", model=OUTPUT_DIR)` prints label names
+    - packed training batches for BERT-family models (`llmkit/packing.py`): random batches without padding
     - accuracy and macro-F1, computed through the evaluate modules llmkit ships
     - `predict`: the label and the probability of every label for each text
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import datasets
 import torch
-from transformers import AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding
+from transformers import AutoModelForSequenceClassification, DataCollatorWithPadding
 
-from llmkit import metrics
-from llmkit.card import CardInfo
-from llmkit.config import ModelConfig, RunConfig, read_saved_config
-from llmkit.data import load_split, prepare_once, require_columns, row_location
+from llmkit import metrics, packing
+from llmkit.config import DataSourceConfig, ModelConfig, RunConfig
+from llmkit.data import load_split, prepare_once, require_columns, row_location, subset
 from llmkit.errors import ConfigError, UserError
-from llmkit.models import ensure_pad_token, load_config, load_model, load_tokenizer
-from llmkit.runner import RUN_CONFIG, Task
-
-PREDICT_FIELDS = ("text",)
-CARD_INFO = CardInfo(
-    pipeline_tag="text-classification",
-    task_name="Text classification",
-    tags=("sentiment-analysis",),
-    example='"A wonderful, warm and funny film."',
-    limitations="Scores are softmax probabilities of the training labels, not calibrated confidences.",
-)
+from llmkit.models import TrainedRun, ensure_pad_token, load_model, load_model_config, load_tokenizer
+from llmkit.recipe import CardInfo, Metric, Recipe, Task
 
 
 @dataclass
-class DataConfig:
+class DataConfig(DataSourceConfig):
     """Where the labelled text comes from and how to read it."""
 
     train: str = "data/sentiment/train.csv"
     """Training data: a csv/tsv/json/jsonl/parquet file, or a hub dataset id."""
     validation: str | None = "data/sentiment/validation.csv"
     """Validation data (a file or hub dataset id), or null to train without evaluation."""
-    dataset_config: str | None = None
-    """The hub dataset's configuration name (e.g. `sst2` for `glue`)."""
-    train_split: str = "train"
-    """Split of a hub dataset used for training."""
-    validation_split: str = "validation"
-    """Split of a hub dataset used for validation."""
     text_column: str = "text"
     """Column holding the text."""
     label_column: str = "label"
@@ -67,46 +51,36 @@ class DataConfig:
     """The label names in id order. Unset: the sorted distinct labels of the training data."""
     max_length: int = 128
     """Longer texts are truncated to this many tokens."""
-    max_train_examples: int | None = None
-    """Train on a random subset of this size (seeded), e.g. for quick experiments."""
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if self.max_length < 2:
             raise ConfigError(f"'max_length' must be at least 2, got {self.max_length}")
         if self.labels is not None and len(set(self.labels)) < 2:
             raise ConfigError(f"'labels' needs at least two distinct names, got {self.labels}")
-        if self.max_train_examples is not None and self.max_train_examples < 1:
-            raise ConfigError(f"'max_train_examples' must be at least 1, got {self.max_train_examples}")
 
 
 @dataclass
 class Config(RunConfig):
-    """Sentiment classification run."""
+    """Text classification run."""
 
-    output_dir: str = "runs/sentiment"
+    output_dir: str = "runs/classification"
     model: ModelConfig = field(default_factory=ModelConfig)
     data: DataConfig = field(default_factory=DataConfig)
 
 
+@dataclass
+class SentimentConfig(Config):
+    """The classifier under its first name, `sentiment` (on the bundled sentiment data by default)."""
+
+    output_dir: str = "runs/sentiment"
+
+
 def build(config: Config, accelerator: Any) -> Task:
     """Load and check the data, tokenizer and model; return the task the runner trains."""
-    data = config.data
     tokenizer = load_tokenizer(config.model)
-
-    def prepare() -> tuple[list[str], datasets.Dataset, datasets.Dataset | None]:
-        raw_train = _load(data.train, data.train_split, "data.train", data)
-        names = data.labels or _label_names(raw_train, data.label_column)
-        train = _tokenize(raw_train, data.train, "data.train", tokenizer, names, data)
-        if data.max_train_examples and data.max_train_examples < len(train):
-            train = train.shuffle(seed=config.seed).select(range(data.max_train_examples)).flatten_indices()
-        validation = None
-        if data.validation:
-            raw_validation = _load(data.validation, data.validation_split, "data.validation", data)
-            validation = _tokenize(raw_validation, data.validation, "data.validation", tokenizer, names, data)
-        return names, train, validation
-
-    names, train, validation = prepare_once(accelerator, prepare)
-    model_config = load_config(
+    names, train, validation = prepare_once(accelerator, lambda: prepare_data(config, tokenizer))
+    model_config = load_model_config(
         config.model,
         num_labels=len(names),
         id2label=dict(enumerate(names)),
@@ -114,6 +88,7 @@ def build(config: Config, accelerator: Any) -> Task:
     )
     ensure_pad_token(tokenizer, model_config)
     model = load_model(AutoModelForSequenceClassification, config.model, model_config)
+    collate = DataCollatorWithPadding(tokenizer, pad_to_multiple_of=8 if accelerator.device.type == "cuda" else None)
     accuracy, f1 = metrics.load("accuracy"), metrics.load("f1")
 
     def compute_metrics(outputs: dict[str, torch.Tensor]) -> dict[str, float]:
@@ -125,9 +100,7 @@ def build(config: Config, accelerator: Any) -> Task:
         tokenizer=tokenizer,
         train_dataset=train,
         eval_dataset=validation,
-        collate_fn=DataCollatorWithPadding(
-            tokenizer, pad_to_multiple_of=8 if accelerator.device.type == "cuda" else None
-        ),
+        collate_fn=collate,
         lengths=list(train["meta_length"]),
         eval_lengths=list(validation["meta_length"]) if validation is not None else None,
         eval_step=lambda model, batch, outputs: {
@@ -135,9 +108,24 @@ def build(config: Config, accelerator: Any) -> Task:
             "references": batch["labels"],
         },
         compute_metrics=compute_metrics,
-        metric_for_best=config.train.metric_for_best or "accuracy",
-        greater_is_better=(config.train.metric_for_best or "accuracy") != "loss",
+        packed_collate_fn=packing.packing_collator(model, collate),
+        peft_task_type="SEQ_CLS",
     )
+
+
+def prepare_data(config: Config, tokenizer: Any) -> tuple[list[str], datasets.Dataset, datasets.Dataset | None]:
+    """The label names and the tokenized training and validation sets."""
+    data = config.data
+    raw_train = _load(data.train, data.train_split, "data.train", data)
+    names = data.labels or _label_names(raw_train, data.label_column)
+    train = subset(
+        _tokenize(raw_train, data.train, "data.train", tokenizer, names, data), data.max_train_examples, config.seed
+    )
+    validation = None
+    if data.validation:
+        raw_validation = _load(data.validation, data.validation_split, "data.validation", data)
+        validation = _tokenize(raw_validation, data.validation, "data.validation", tokenizer, names, data)
+    return names, train, validation
 
 
 def _load(source: str, split: str, key: str, data: DataConfig) -> datasets.Dataset:
@@ -191,20 +179,48 @@ def _tokenize(
     return datasets.Dataset.from_dict(columns)
 
 
-def predict(output_dir: Path, records: list[dict[str, str]], batch_size: int = 32) -> list[dict[str, Any]]:
-    """Label each record's `text` with the model in `output_dir`: `{"label", "score", "scores": {label: p}}`."""
-    max_length = read_saved_config(output_dir / RUN_CONFIG)["data"]["max_length"]
-    tokenizer = AutoTokenizer.from_pretrained(output_dir)
-    device = "cuda" if torch.cuda.is_available() else "cpu"
-    model = AutoModelForSequenceClassification.from_pretrained(output_dir).to(device).eval()
+def predict(run: TrainedRun, records: list[dict[str, str]], options: dict[str, Any]) -> list[dict[str, Any]]:
+    """Label each record's `text`: `{"label", "score", "scores": {label: probability}}`."""
+    tokenizer = run.tokenizer()
+    model = run.model(AutoModelForSequenceClassification)
     names = [model.config.id2label[i] for i in range(model.config.num_labels)]
     results = []
-    for start in range(0, len(records), batch_size):
-        texts = [record["text"] for record in records[start : start + batch_size]]
-        batch = tokenizer(texts, truncation=True, max_length=max_length, padding=True, return_tensors="pt").to(device)
+    for start in range(0, len(records), options["batch_size"]):
+        texts = [record["text"] for record in records[start : start + options["batch_size"]]]
+        batch = tokenizer(
+            texts, truncation=True, max_length=run.config.data.max_length, padding=True, return_tensors="pt"
+        )
         with torch.no_grad():
-            probabilities = model(**batch).logits.softmax(-1)
+            probabilities = model(**batch.to(run.device)).logits.softmax(-1)
         for row in probabilities.tolist():
             best = max(range(len(row)), key=row.__getitem__)
             results.append({"label": names[best], "score": row[best], "scores": dict(zip(names, row, strict=True))})
     return results
+
+
+RECIPE = Recipe(
+    name="classification",
+    description="text classification with BERT-style encoders or GPT-2",
+    config=Config,
+    build=build,
+    metrics=(
+        Metric("accuracy", higher_is_better=True, description="share of texts given their label"),
+        Metric("f1", higher_is_better=True, description="macro-averaged F1 over the labels"),
+    ),
+    default_metric="accuracy",
+    predict=predict,
+    predict_fields=("text",),
+    card=CardInfo(
+        pipeline_tag="text-classification",
+        task_name="Text classification",
+        example='"A wonderful, warm and funny film."',
+        limitations="Scores are softmax probabilities of the training labels, not calibrated confidences.",
+    ),
+)
+SENTIMENT = replace(
+    RECIPE,
+    name="sentiment",
+    description="text classification (sentiment) with BERT-style encoders or GPT-2",
+    config=SentimentConfig,
+    card=replace(RECIPE.card, tags=("sentiment-analysis",)),
+)

@@ -22,9 +22,9 @@ import torch
 from transformers import PreTrainedTokenizerBase
 
 from llmkit.config import ModelConfig
-from llmkit.data import load_split, resolve_path, row_location
+from llmkit.data import load_split, prepare_once, resolve_path, row_location
 from llmkit.errors import ConfigError, UserError
-from llmkit.models import load_config, load_model, load_tokenizer
+from llmkit.models import load_model, load_model_config, load_tokenizer
 from llmkit.tokenization import train_tokenizer
 
 
@@ -148,6 +148,23 @@ def _no_text(key: str, source: str) -> UserError:
     return UserError(f"{key}: {source} contains no text (it is empty or only whitespace). Fix: add text to it.")
 
 
+def open_corpus(config: Any, accelerator: Any, kind: Literal["bpe", "wordpiece"]) -> tuple[Any, Any, Any]:
+    """A language-model run's training and validation documents and its tokenizer.
+
+    Args:
+        config: The run's config, with `data` (a `CorpusConfig`), `tokenizer` and `model` sections.
+        accelerator: The run's accelerator; a tokenizer is trained once, on the main process (`prepare_once`).
+        kind: The tokenizer family to train with `tokenizer.train=true`.
+
+    Returns:
+        `(train_documents, validation_documents or None, tokenizer)`.
+    """
+    train = open_documents(config.data, "train")
+    validation = open_documents(config.data, "validation") if config.data.validation else None
+    tokenizer = prepare_once(accelerator, lambda: get_tokenizer(config.model, config.tokenizer, train, kind))
+    return train, validation, tokenizer
+
+
 def get_tokenizer(
     model: ModelConfig, settings: TokenizerConfig, documents: Iterable[str], kind: Literal["bpe", "wordpiece"]
 ) -> PreTrainedTokenizerBase:
@@ -205,7 +222,7 @@ def load_lm_model(auto_class: Any, model: ModelConfig, tokenizer: PreTrainedToke
         if getattr(tokenizer, name) is not None
     }
     overrides = {"vocab_size": len(tokenizer), **special} if model.init == "scratch" else {}
-    config = load_config(model, **overrides)
+    config = load_model_config(model, **overrides)
     context = getattr(config, "max_position_embeddings", None)
     if context is not None and block_size > context:
         raise UserError(

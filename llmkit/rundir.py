@@ -1,0 +1,163 @@
+"""The run folder: what a run writes where, how its config is saved and read, and who may write it now.
+
+    OUTPUT_DIR/
+        run_config.yaml            the resolved configuration (a valid --config for the recipe)
+        train_log.jsonl            every logged training step and evaluation
+        metrics.json               final results; written last of the final files: a run without it is unfinished
+        model.safetensors, config.json, tokenizer files      (or adapter_model.safetensors + adapter_config.json)
+        README.md                  the model card
+        training_curves.png
+        checkpoints/step-N/        resumable training state (`llmkit.checkpoints`)
+        .llmkit.lock               held while a process writes the folder (`RunLock`)
+
+Every other module takes these names from here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from llmkit.config import to_dict
+from llmkit.errors import ConfigError, UserError
+
+RUN_CONFIG = "run_config.yaml"
+METRICS_FILE = "metrics.json"
+LOG_FILE = "train_log.jsonl"
+CARD_FILE = "README.md"
+PLOT_FILE = "training_curves.png"
+ADAPTER_CONFIG = "adapter_config.json"
+CHECKPOINTS = "checkpoints"
+LOCK_FILE = ".llmkit.lock"
+WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "adapter_model.safetensors")
+# Files that describe the run rather than the weights; a merged folder keeps them so verbs still know the recipe.
+DESCRIPTION_FILES = (RUN_CONFIG, METRICS_FILE)
+
+
+def save_config(config: Any, path: Path, recipe: str) -> None:
+    """Write the resolved configuration, so a run can be repeated and its outputs interpreted."""
+    document = {"recipe": recipe, **to_dict(config)}
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+
+
+def read_saved_config(path: Path) -> dict[str, Any]:
+    """Read a `run_config.yaml` that `save_config` wrote, as plain nested dicts (with its `recipe`)."""
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path} does not exist. Fix: pass the output_dir of a finished run.") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise ConfigError(f"{path} cannot be read ({error}). Fix: restore it from the run.") from None
+    if not isinstance(document, dict) or "recipe" not in document:
+        raise ConfigError(f"{path} is not a run config written by llmkit (no 'recipe' key).")
+    return document
+
+
+def recipe_name(folder: Path) -> str:
+    """The recipe that trained the run in `folder`."""
+    return str(read_saved_config(folder / RUN_CONFIG)["recipe"])
+
+
+def require_finished_run(folder: Path, command: str) -> None:
+    """Raise a `UserError` for `command` unless `folder` holds a completed run: config, final metrics, weights."""
+    if not folder.is_dir():
+        raise UserError(f"{command}: {folder} does not exist. Fix: pass the output_dir of a finished run.")
+    missing = [name for name in (RUN_CONFIG, METRICS_FILE) if not (folder / name).is_file()]
+    if not any((folder / name).is_file() for name in WEIGHT_FILES):
+        missing.append(WEIGHT_FILES[0])
+    if missing:
+        raise UserError(
+            f"{command}: {folder} is not a finished llmkit run (missing {', '.join(missing)}). Fix: pass the "
+            "output_dir of a run that completed, or finish this one with resume_from_checkpoint=latest."
+        )
+
+
+def check_output_dir(output: Path, resume: bool, overwrite: bool) -> None:
+    """Refuse to overwrite a finished run unless asked to; never touch it when resuming."""
+    if output.exists() and not output.is_dir():
+        raise UserError(f"output_dir: {output} exists and is not a folder. Fix: choose another output_dir.")
+    if (output / RUN_CONFIG).exists() and not resume and not overwrite:
+        raise UserError(
+            f"output_dir: {output} already holds a run. Fix: choose another output_dir, continue it with "
+            "resume_from_checkpoint=latest, or replace it with overwrite_output_dir=true."
+        )
+
+
+class RunLock:
+    """An exclusive lock on a run folder for the process that writes it (a context manager).
+
+    `fcntl.flock` on `OUTPUT_DIR/.llmkit.lock`: the operating system releases it when the process ends, however it
+    ends, so a run killed with SIGKILL leaves nothing that blocks its resume. The holder's process id and command
+    are written into the file, so whoever is refused learns who holds it. Readers (`push`, `predict`, `merge`, ...)
+    take the shared lock of `reading`, so they wait for no one but are refused while a run writes.
+    """
+
+    def __init__(self, folder: Path, command: str) -> None:
+        self.folder = folder
+        self.command = command
+        self.handle: int | None = None
+
+    def __enter__(self) -> RunLock:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle = os.open(self.folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as error:
+            raise UserError(
+                f"output_dir: cannot write to {self.folder} ({error.strerror}). Fix: choose a writable output_dir."
+            ) from None
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _holder(handle)
+            os.close(handle)
+            raise UserError(
+                f"{self.command}: {self.folder} is in use by {holder}. Fix: wait for it to finish or stop it, or "
+                "choose another output_dir."
+            ) from None
+        os.ftruncate(handle, 0)
+        os.write(handle, f"{os.getpid()} {self.command}\n".encode())
+        self.handle = handle
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.handle is not None:
+            fcntl.flock(self.handle, fcntl.LOCK_UN)
+            os.close(self.handle)
+            self.handle = None
+
+
+@contextlib.contextmanager
+def reading(folder: Path, command: str) -> Iterator[None]:
+    """Hold a shared lock on a finished run while `command` reads it; refuse while a run writes it."""
+    path = folder / LOCK_FILE
+    try:
+        handle = os.open(path, os.O_RDONLY)
+    except OSError:  # no lock file: no run has written this folder since locks exist, or it is read-only
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UserError(
+                f"{command}: {folder} is being written by {_holder(handle)}. Fix: wait until it finishes."
+            ) from None
+        yield
+    finally:
+        os.close(handle)
+
+
+def _holder(handle: int) -> str:
+    """`process 1234 (llmkit train ...)` from a lock file's contents."""
+    os.lseek(handle, 0, os.SEEK_SET)
+    text = os.read(handle, 4096).decode(errors="replace").strip()
+    pid, _, command = text.partition(" ")
+    if not pid:
+        return "another process"
+    return f"process {pid}" + (f" ({command})" if command else "")
