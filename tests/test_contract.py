@@ -175,10 +175,16 @@ def test_evaluation_outputs_come_back_in_dataset_order_without_foreign_padding()
     def collate(batch):
         width = max(len(e["input_ids"]) for e in batch)
         ids = torch.tensor([e["input_ids"] + [0] * (width - len(e["input_ids"])) for e in batch])
-        return {"input_ids": ids, "attention_mask": (ids > 0).long(), "labels": torch.tensor([e["labels"] for e in batch])}
+        return {
+            "input_ids": ids,
+            "attention_mask": (ids > 0).long(),
+            "labels": torch.tensor([e["labels"] for e in batch]),
+        }
 
     order = sorted(range(len(examples)), key=lambda i: -lengths[i])  # longest first, as the runner batches
-    loader = torch.utils.data.DataLoader(Indexed(examples), batch_size=4, sampler=order, collate_fn=indexed_collate(collate))
+    loader = torch.utils.data.DataLoader(
+        Indexed(examples), batch_size=4, sampler=order, collate_fn=indexed_collate(collate)
+    )
     gathered = gather_outputs(
         accelerator,
         EchoModel(),
