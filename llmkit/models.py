@@ -66,14 +66,15 @@ def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
-def load_tokenizer(model: ModelConfig) -> PreTrainedTokenizerBase:
-    """The tokenizer named by `model.tokenizer`, or by the checkpoint itself."""
+def load_tokenizer(model: ModelConfig, **settings: Any) -> PreTrainedTokenizerBase:
+    """The tokenizer named by `model.tokenizer`, or by the checkpoint itself (`settings` go to `from_pretrained`)."""
     return _load(
         "tokenizer",
         model.tokenizer or model.name,
         AutoTokenizer.from_pretrained,
         revision=model.revision,
         trust_remote_code=model.trust_remote_code,
+        **settings,
     )
 
 

@@ -21,6 +21,7 @@ RECIPES: dict[str, str] = {
     "clm": "recipes.clm:RECIPE",
     "mlm": "recipes.mlm:RECIPE",
     "translation": "recipes.translation:RECIPE",
+    "ner": "recipes.ner:RECIPE",
 }
 
 
