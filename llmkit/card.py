@@ -32,21 +32,23 @@ PACKAGED_HUB_ID = "sentence-transformers/all-MiniLM-L6-v2"  # what `model.name=m
 DATA_SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".parquet", ".txt")
 
 
-def write_model_card(folder: Path, repo_id: str | None = None) -> Path:
-    """Write `folder/README.md` for the run in `folder` and return its path."""
+def write_model_card(folder: Path, repo_id: str | None = None, metrics: dict[str, Any] | None = None) -> Path:
+    """Write `folder/README.md` for the run in `folder` and return its path (`metrics`: see `build_model_card`)."""
     path = folder / CARD_FILE
-    build_model_card(folder, repo_id=repo_id).save(path)
+    build_model_card(folder, repo_id=repo_id, metrics=metrics).save(path)
     return path
 
 
-def build_model_card(folder: Path, repo_id: str | None = None) -> ModelCard:
+def build_model_card(folder: Path, repo_id: str | None = None, metrics: dict[str, Any] | None = None) -> ModelCard:
     """Render the model card of the run in `folder`.
 
     Args:
         folder: A run's output folder (finished, or a checkpoint staging folder with `run_config.yaml`).
         repo_id: The hub repository the card is for; the usage snippet loads from it (else from `folder`).
+        metrics: The final results, when `metrics.json` is not written yet (the runner writes it last, as the
+            mark of a finished run); by default read from the folder.
     """
-    run = _RunFacts(folder, repo_id)
+    run = _RunFacts(folder, repo_id, metrics)
     data = ModelCardData(
         library_name="peft" if run.adapter else "transformers",
         base_model=run.base_model,
@@ -109,13 +111,13 @@ def _duration(seconds: float) -> str:
 class _RunFacts:
     """What the files of one run say, in the terms the card needs."""
 
-    def __init__(self, folder: Path, repo_id: str | None) -> None:
+    def __init__(self, folder: Path, repo_id: str | None, metrics: dict[str, Any] | None = None) -> None:
         self.folder = folder
         self.repo_id = repo_id
         self.config = read_saved_config(folder / RUN_CONFIG)
         self.recipe = str(self.config.get("recipe", "unknown"))
         self.info = _recipe_card_info(self.recipe)
-        self.metrics = _load_json(folder / METRICS_FILE)
+        self.metrics = metrics if metrics is not None else _load_json(folder / METRICS_FILE)
         self.finished = bool(self.metrics)
         self.results = self.metrics.get("eval") or self._last_logged_eval()
         self.adapter = _load_json(folder / ADAPTER_CONFIG) if (folder / ADAPTER_CONFIG).is_file() else None

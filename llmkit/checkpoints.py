@@ -101,6 +101,11 @@ def model_fingerprint(model: torch.nn.Module) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
+def checkpoint_folder(output: Path, step: int) -> Path:
+    """Where the checkpoint of optimizer step `step` goes."""
+    return output / CHECKPOINTS / f"step-{step:07d}"
+
+
 def list_checkpoints(output: Path) -> list[Path]:
     """Finished checkpoints of a run (renamed into place), oldest first."""
     folders = [p for p in (output / CHECKPOINTS).glob("step-*") if p.is_dir() and p.suffix != ".tmp"]
@@ -163,46 +168,71 @@ def read_checkpoint_state(checkpoint: Path, recipe: str, fingerprint: str) -> di
     return saved
 
 
+def written_config(checkpoint: Path) -> dict[str, Any] | None:
+    """The resolved settings of the run that wrote `checkpoint` (None for checkpoints older than that record)."""
+    try:
+        return json.loads((checkpoint / STATE_FILE).read_text(encoding="utf-8"))["checkpoint"].get("config")
+    except (OSError, ValueError, KeyError, AttributeError):
+        return None
+
+
 def save_checkpoint(
-    accelerator: Accelerator, folder: Path, state: dict[str, Any], recipe: str, fingerprint: str
+    accelerator: Accelerator,
+    folder: Path,
+    state: dict[str, Any],
+    recipe: str,
+    fingerprint: str,
+    config: dict[str, Any] | None = None,
 ) -> None:
     """Write `accelerator.save_state` to `folder` atomically, on every process.
 
+    `config` (the run's resolved settings) is recorded in the marker, so a resume can tell what changed.
+
     Raises:
-        UserError: When the disk is full or the folder unwritable; the partial copy is removed and the previous
-            checkpoint is left as it was.
+        UserError: When any write fails (a full disk, permissions; whatever library raises it: safetensors,
+            torch, json); the partial copy is removed and the previous checkpoint is left as it was.
     """
     acc = accelerator
     partial = folder.with_suffix(".tmp")
     if acc.is_main_process:
         shutil.rmtree(partial, ignore_errors=True)
     acc.wait_for_everyone()
-    failure: OSError | None = None
+    failure: Exception | None = None
     try:
         acc.save_state(str(partial))
-    except OSError as error:
+    except Exception as error:  # safetensors, torch.save and the OS each raise their own type for a full disk
         failure = error
     # Every process's files (each writes its own random state) must be in place before the marker says so,
     # and all processes must agree that the write failed, or the others would wait forever.
     if not _any_process(acc, failure is not None) and acc.is_main_process:
         try:
-            _seal(partial, folder, {**state, "checkpoint": {"recipe": recipe, "model": fingerprint}})
-        except OSError as error:
+            written_by = {"recipe": recipe, "model": fingerprint, "config": config}
+            _seal(partial, folder, {**state, "checkpoint": written_by})
+        except Exception as error:
             failure = error
     if _any_process(acc, failure is not None):
         if acc.is_main_process:
             shutil.rmtree(partial, ignore_errors=True)
-        reason = failure.strerror if failure else "another process failed to write its part"
+        reason = _reason(failure) if failure else "another process failed to write its part"
         raise _write_failure(f"checkpoint {folder}", reason, folder.parent.parent)
 
 
 @contextlib.contextmanager
 def reporting_write_errors(what: str, output: Path) -> Iterator[None]:
-    """Turn a failed write (disk full, permissions) into one message that says what survived."""
+    """Turn a failed write (disk full, permissions, whichever library raises it) into one message saying what
+    survived."""
     try:
         yield
-    except OSError as error:
-        raise _write_failure(what, error.strerror or str(error), output) from None
+    except Exception as error:  # safetensors, torch, matplotlib and the OS each raise their own type
+        raise _write_failure(what, _reason(error), output) from None
+
+
+def _reason(error: BaseException) -> str:
+    """One line saying why a write failed."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text.splitlines()[0]}" if text else type(error).__name__
 
 
 def _write_failure(what: str, reason: str, output: Path) -> UserError:
@@ -218,7 +248,9 @@ def _seal(partial: Path, folder: Path, document: dict[str, Any]) -> None:
     files = sorted(p for p in partial.rglob("*") if p.is_file())
     for path in files:
         _fsync(path)
-    document["checkpoint"]["files"] = {p.relative_to(partial).as_posix(): p.stat().st_size for p in files}
+    document["checkpoint"]["files"] = {
+        p.relative_to(partial).as_posix(): {"bytes": p.stat().st_size, "sha256": _sha256(p)} for p in files
+    }
     write_text_atomically(partial / STATE_FILE, json.dumps(document, indent=1))
     _fsync(partial)
     shutil.rmtree(folder, ignore_errors=True)
@@ -226,18 +258,28 @@ def _seal(partial: Path, folder: Path, document: dict[str, Any]) -> None:
     _fsync(folder.parent)  # the rename itself survives a power cut
 
 
+def _sha256(path: Path) -> str:
+    """The file's SHA-256: about 1 s per GB here, a small price next to writing the checkpoint."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def _damage(checkpoint: Path) -> str | None:
-    """What is wrong with a checkpoint's files compared with the sizes its marker recorded, if anything."""
+    """What is wrong with a checkpoint's files compared with what its marker recorded (size and checksum), if
+    anything. Markers of older checkpoints record sizes only."""
     try:
         recorded = json.loads((checkpoint / STATE_FILE).read_text(encoding="utf-8")).get("checkpoint", {})
     except (OSError, ValueError) as error:
         return f"{STATE_FILE} cannot be read ({error})"
-    for name, size in recorded.get("files", {}).items():
+    for name, written in recorded.get("files", {}).items():
+        size, digest = (written, None) if isinstance(written, int) else (written["bytes"], written["sha256"])
         path = checkpoint / name
         if not path.is_file():
             return f"{name} is missing"
         if path.stat().st_size != size:
             return f"{name} has {path.stat().st_size} bytes, {size} were written (truncated or overwritten)"
+        if digest is not None and _sha256(path) != digest:
+            return f"{name} does not match the checksum written with it (changed or corrupted since)"
     return None
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -94,6 +95,11 @@ def cmd_train(args: argparse.Namespace) -> None:
     recipe = get_recipe(args.recipe)
     config = load_config(recipe.config, args.config, args.overrides, recipe=recipe.name, also=aliases(recipe.name))
     metrics = train(recipe, config)
+    if args.ignore_late_signals:
+        # The run is complete: a stop signal now (a scheduler's time limit) must not turn it into a failure that
+        # gets requeued; the process prints its results and exits 0.
+        for stop in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(stop, signal.SIG_IGN)
     if _is_main_process():
         results = ", ".join(f"{k}={v:.4f}" for k, v in metrics["eval"].items())
         print(f"validation: {results}" if results else "done (no validation set)")
@@ -154,12 +160,14 @@ def _is_main_process() -> bool:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of `llmkit` and `python -m llmkit`."""
+    program = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     argv = [a for a in argv if a != "--debug"]
     parser = build_parser()
     # Overrides may come before or after --config, which argparse's positional handling does not allow.
     args, extra = parser.parse_known_args(argv)
+    args.ignore_late_signals = program  # only for the program itself, not for callers of main() in a process
     unknown = [a for a in extra if "=" not in a or a.startswith("-") or args.command != "train"]
     if unknown:
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")

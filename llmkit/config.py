@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -228,6 +229,9 @@ class RunConfig:
     """Seeds Python, NumPy and torch, and the data order."""
     resume_from_checkpoint: str | None = None
     """`latest` or a checkpoint folder: continue exactly where that run stopped."""
+    resume_allow_changes: bool = False
+    """Resume even though settings that change the result (data, learning rate, model, ...) differ from the
+    checkpoint's; without it such a resume stops and lists the differences."""
     model: ModelConfig = field(default_factory=ModelConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
     hub: HubConfig = field(default_factory=HubConfig)
@@ -286,7 +290,7 @@ def load_config(
                 )
             continue
         assign(cls, tree, setting)
-    return build(cls, tree, prefix="")
+    return build(cls, tree, prefix="", origins={setting.key: setting.origin for setting in settings})
 
 
 def parse_override(text: str) -> Setting:
@@ -326,7 +330,15 @@ def read_yaml(path: Path) -> list[Setting]:
 
 
 def _flatten(values: dict, node: yaml.MappingNode, prefix: str, path: Path, out: list[Setting]) -> None:
-    lines = {key_node.value: key_node.start_mark.line + 1 for key_node, _ in node.value}
+    lines: dict[str, int] = {}
+    for key_node, _ in node.value:  # YAML itself keeps the last of two equal keys without a word
+        line = key_node.start_mark.line + 1
+        if key_node.value in lines:
+            raise ConfigError(
+                f"{path}:{line}: '{prefix}{key_node.value}' is set twice (also on line {lines[key_node.value]}). "
+                "Fix: keep one of them."
+            )
+        lines[key_node.value] = line
     value_nodes = {key_node.value: value_node for key_node, value_node in node.value}
     for key, value in values.items():
         dotted = f"{prefix}{key}"
@@ -470,25 +482,72 @@ def _type_error(setting: Setting, expected: str, value: Any) -> ConfigError:
     return ConfigError(f"{setting.origin}: '{setting.key}' must be {expected} (got {value!r})")
 
 
-def build(cls: type, tree: dict[str, Any], prefix: str) -> Any:
-    """Instantiate `cls` from the tree so every section's `__post_init__` checks the final values."""
+def build(cls: type, tree: dict[str, Any], prefix: str, origins: dict[str, str] | None = None) -> Any:
+    """Instantiate `cls` from the tree so every section's `__post_init__` checks the final values.
+
+    Args:
+        origins: Where each dotted key was set (`file:line`, `command line`), to say so when a check fails.
+    """
     hints = typing.get_type_hints(cls)
     kwargs = {}
     for f in dataclasses.fields(cls):
         kind = hints[f.name]
         value = tree[f.name]
-        kwargs[f.name] = build(kind, value, f"{prefix}{f.name}.") if dataclasses.is_dataclass(kind) else value
+        nested = dataclasses.is_dataclass(kind)
+        kwargs[f.name] = build(kind, value, f"{prefix}{f.name}.", origins) if nested else value
     try:
         return cls(**kwargs)
     except ConfigError as error:
-        # Section checks name their own field; say which section it lives in.
-        message = str(error)
-        raise ConfigError(f"config: {message.replace(chr(39), chr(39) + prefix, 1)}") from None
+        # Section checks name their own field; say which section it lives in, and where the value was set.
+        message = str(error).replace("'", "'" + prefix, 1)
+        named = re.search(r"'([\w.]+)'", message)
+        origin = (origins or {}).get(named.group(1)) if named else None
+        raise ConfigError(f"{origin or 'config'}: {message}") from None
 
 
 def to_dict(config: Any) -> dict[str, Any]:
     """The resolved configuration as plain nested dicts (for YAML dumps and model cards)."""
     return dataclasses.asdict(config)
+
+
+# Settings that do not change what a run trains: they may differ between a checkpoint and its resume.
+RESUMABLE_CHANGES = (
+    "output_dir",
+    "overwrite_output_dir",
+    "resume_from_checkpoint",
+    "resume_allow_changes",
+    "train.log_every",
+    "train.eval_every",
+    "train.save_every",
+    "train.keep_last",
+    "train.num_workers",
+    "train.eval_batch_size",
+    "train.on_nonfinite",
+    "hub.",
+    "sampling.",
+)
+
+
+def result_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """`key: old -> new` for every setting that differs and changes the result (not in `RESUMABLE_CHANGES`)."""
+    old, new = _flat(before), _flat(after)
+    changed = []
+    for key in sorted(set(old) | set(new)):
+        if old.get(key) != new.get(key) and not any(
+            key == neutral or (neutral.endswith(".") and key.startswith(neutral)) for neutral in RESUMABLE_CHANGES
+        ):
+            changed.append(f"{key}: {old.get(key)!r} -> {new.get(key)!r}")
+    return changed
+
+
+def _flat(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in tree.items():
+        if isinstance(value, dict) and value and key != "config":  # model.config holds architecture overrides
+            flat.update(_flat(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
 
 
 def with_settings(config: Any, settings: dict[str, Any]) -> Any:

@@ -130,10 +130,19 @@ def _load_file(path: Path, key: str, streaming: bool = False, text_by: str = "li
     except Exception as error:  # parsers raise many types; the message is what helps
         if _has_no_rows(path):
             raise empty from None
-        raise UserError(f"{key}: cannot parse {path}: {str(error).splitlines()[0]}") from None
+        raise UserError(f"{key}: cannot parse {path}: {_root_cause(error)}") from None
     if not streaming and len(dataset) == 0:
         raise empty
     return dataset
+
+
+def _root_cause(error: BaseException) -> str:
+    """The first line of the innermost error: the parser's own words ("Expected 2 fields in line 8, saw 4"), not
+    the wrapper's ("An error occurred while generating the dataset")."""
+    while (inner := error.__cause__ or error.__context__) is not None:
+        error = inner
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def _has_no_rows(path: Path) -> bool:

@@ -20,6 +20,7 @@ from typing import Any
 
 import torch
 import transformers
+from safetensors import SafetensorError
 from transformers import AutoConfig, AutoTokenizer, PretrainedConfig, PreTrainedTokenizerBase
 
 from llmkit.config import ModelConfig
@@ -46,7 +47,7 @@ def _load(what: str, name: str, loader: Any, **kwargs: Any) -> Any:
     """Call a `from_pretrained`, turning 'not found' and 'offline' failures into one readable message."""
     try:
         return loader(resolve(name), **kwargs)
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, SafetensorError) as error:  # SafetensorError: truncated or damaged weights
         offline = os.environ.get("HF_HUB_OFFLINE", "0") not in ("0", "", "false")
         local = Path(name).exists()
         if local:
@@ -106,6 +107,19 @@ def load_model_config(model: ModelConfig, **overrides: Any) -> PretrainedConfig:
     return config
 
 
+def check_fits(model_config: PretrainedConfig, length: int, key: str) -> None:
+    """Refuse a length setting longer than the model's position table, which would crash the run mid-epoch.
+
+    Models with relative positions (T5) have no table and take any length.
+    """
+    positions = getattr(model_config, "max_position_embeddings", None) or getattr(model_config, "n_positions", None)
+    if positions and length > positions:
+        raise UserError(
+            f"config: {key}={length} is longer than the model's {positions} positions. "
+            f"Fix: set {key}={positions} or less."
+        )
+
+
 def _is_model_type(name: str) -> bool:
     from transformers.models.auto.configuration_auto import CONFIG_MAPPING
 
@@ -156,8 +170,10 @@ def load_trained_model(output_dir: str | Path, auto_class: Any = None) -> Any:
     folder = Path(output_dir)
     if (folder / ADAPTER_CONFIG).is_file():
         return load_adapter_model(folder, auto_class)
-    config = _load("config", str(folder), AutoConfig.from_pretrained)
-    return _load("model", str(folder), model_class(config, auto_class).from_pretrained, config=config)
+    # Code shipped in a folder (`auto_map`) never runs, and transformers never asks: the classes are llmkit's own.
+    config = _load("config", str(folder), AutoConfig.from_pretrained, trust_remote_code=False)
+    loader = model_class(config, auto_class).from_pretrained
+    return _load("model", str(folder), loader, config=config, trust_remote_code=False)
 
 
 def load_adapter_model(folder: Path, auto_class: Any = None) -> torch.nn.Module:
@@ -165,8 +181,9 @@ def load_adapter_model(folder: Path, auto_class: Any = None) -> torch.nn.Module:
     from peft import PeftModel
 
     base_name = json.loads((folder / ADAPTER_CONFIG).read_text(encoding="utf-8"))["base_model_name_or_path"]
-    config = AutoConfig.from_pretrained(folder)
-    base = _load("model", base_name, model_class(config, auto_class).from_pretrained, config=config)
+    config = _load("config", str(folder), AutoConfig.from_pretrained, trust_remote_code=False)
+    loader = model_class(config, auto_class).from_pretrained
+    base = _load("model", base_name, loader, config=config, trust_remote_code=False)
     return PeftModel.from_pretrained(base, folder)
 
 
@@ -229,7 +246,7 @@ class TrainedRun:
     def tokenizer(self, subfolder: str | None = None) -> PreTrainedTokenizerBase:
         """The tokenizer saved with the model (or the one in `subfolder`)."""
         where = self.folder / subfolder if subfolder else self.folder
-        return _load("tokenizer", str(where), AutoTokenizer.from_pretrained)
+        return _load("tokenizer", str(where), AutoTokenizer.from_pretrained, trust_remote_code=False)
 
 
 def open_run(folder: str | Path, recipe: Any, command: str) -> TrainedRun:

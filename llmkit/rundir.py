@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,19 @@ def check_output_dir(output: Path, resume: bool, overwrite: bool) -> None:
             f"output_dir: {output} already holds a run. Fix: choose another output_dir, continue it with "
             "resume_from_checkpoint=latest, or replace it with overwrite_output_dir=true."
         )
+
+
+def clear_finished_run(output: Path) -> None:
+    """Remove an earlier run's results before it is overwritten (`overwrite_output_dir=true`).
+
+    `metrics.json` goes first, so from then on the folder no longer passes as a finished run; then the weights, card,
+    plot, log and checkpoints, which would otherwise sit beside the new run's config until it ends.
+    """
+    (output / METRICS_FILE).unlink(missing_ok=True)
+    for pattern in (*WEIGHT_FILES, "model-*-of-*.safetensors", ADAPTER_CONFIG, CARD_FILE, PLOT_FILE, LOG_FILE):
+        for path in output.glob(pattern):
+            path.unlink()
+    shutil.rmtree(output / CHECKPOINTS, ignore_errors=True)
 
 
 class RunLock:

@@ -37,6 +37,7 @@ from llmkit.adapters import apply_peft, describe_parameters, save_model
 from llmkit.card import write_model_card
 from llmkit.checkpoints import (
     check_output_space,
+    checkpoint_folder,
     find_checkpoint,
     list_checkpoints,
     model_fingerprint,
@@ -44,8 +45,9 @@ from llmkit.checkpoints import (
     reporting_write_errors,
     save_checkpoint,
     write_text_atomically,
+    written_config,
 )
-from llmkit.config import RunConfig, to_dict, with_settings
+from llmkit.config import RunConfig, result_changes, to_dict, with_settings
 from llmkit.data import LengthGroupedSampler
 from llmkit.errors import UserError
 from llmkit.evaluation import Indexed, gather_outputs, indexed_collate
@@ -53,7 +55,6 @@ from llmkit.guard import StepGuard, check_finite_weights
 from llmkit.plotting import plot_training_curves
 from llmkit.recipe import Batch, Metric, Recipe, model_inputs
 from llmkit.rundir import (
-    CHECKPOINTS,
     LOCK_FILE,
     LOG_FILE,
     METRICS_FILE,
@@ -61,6 +62,7 @@ from llmkit.rundir import (
     RUN_CONFIG,
     RunLock,
     check_output_dir,
+    clear_finished_run,
 )
 from llmkit.rundir import save_config as save_run_config
 
@@ -81,6 +83,10 @@ class TrainState:
     best_metric: float | None = None
     best_checkpoint: str | None = None
     history: list[dict[str, Any]] = field(default_factory=list)
+    # Throughput over every attempt of the run (a resumed run adds to what the checkpoint recorded).
+    train_seconds: float = 0.0
+    real_tokens: int = 0
+    positions: int = 0
 
 
 @dataclass
@@ -107,15 +113,6 @@ class LogWindow:
         self.batches += 1
         tokens, positions = count_tokens(batch)
         self.tokens, self.positions = self.tokens + tokens, self.positions + positions
-
-
-@dataclass
-class Totals:
-    """Throughput over the whole run, for `metrics.json`."""
-
-    seconds: float = 0.0
-    tokens: int = 0
-    positions: int = 0
 
 
 def pick_precision(choice: str) -> str:
@@ -218,22 +215,23 @@ class Runner:
         """Run the whole loop and write the output folder; returns the contents of `metrics.json`."""
         max_steps, steps_per_epoch = self._set_up()
         main = self.accelerator.is_main_process
-        progress = tqdm(total=max_steps, initial=self.state.step, disable=not main, desc="train", unit="step")
-        window, totals = LogWindow(self.accelerator.device), Totals()
+        window = LogWindow(self.accelerator.device)
         self.last_eval = _eval_at(self.state.history, self.state.step)  # a run killed while writing its model
         self.evaluated_at = self.state.step if self.last_eval else -1
         epochs = math.inf if self.streaming else math.ceil(max_steps / steps_per_epoch)
-        while self.state.step < max_steps and self.state.epoch < epochs:
-            if self._run_epoch(max_steps, progress, window, totals):
-                break
-        progress.close()
+        # Closed however the loop ends, so an error message starts on its own line, not after the bar.
+        with tqdm(total=max_steps, initial=self.state.step, disable=not main, desc="train", unit="step") as progress:
+            while self.state.step < max_steps and self.state.epoch < epochs:
+                if self._run_epoch(max_steps, progress, window):
+                    break
+        state = self.state
         summary = {
-            "steps": self.state.step,
-            "epochs": self.state.epoch if self.streaming else self.state.step / steps_per_epoch,
-            "train_seconds": totals.seconds,
-            "real_tokens": totals.tokens,
-            "real_tokens_per_s": totals.tokens / totals.seconds if totals.seconds else 0.0,
-            "padding_fraction": 1 - totals.tokens / totals.positions if totals.positions else 0.0,
+            "steps": state.step,
+            "epochs": state.epoch if self.streaming else state.step / steps_per_epoch,
+            "train_seconds": state.train_seconds,
+            "real_tokens": state.real_tokens,
+            "real_tokens_per_s": state.real_tokens / state.train_seconds if state.train_seconds else 0.0,
+            "padding_fraction": 1 - state.real_tokens / state.positions if state.positions else 0.0,
             "hardware": describe_hardware(self.accelerator),
         }
         return self._finish(summary)
@@ -242,6 +240,7 @@ class Runner:
         """Data loaders, optimizer and schedule, all prepared; resume if asked. Returns the run's step counts."""
         acc, cfg, task = self.accelerator, self.config.train, self.task
         check_output_space(self.output, task.model, cfg.keep_last)
+        checkpoint = self._resume_point()  # every check before anything is written
         self._start_output()
         train_dl = self._train_dataloader()
         # A stream has no length: it runs for max_steps, starting a new pass whenever it runs dry.
@@ -255,7 +254,8 @@ class Runner:
             task.model, optimizer, train_dl, scheduler
         )
         self.eval_dl = acc.prepare(self._eval_dataloader()) if task.eval_dataset is not None else None
-        self._resume()
+        if checkpoint is not None:
+            self._resume(*checkpoint)
         logger.info(
             "%s: %s training examples, %d steps (%s per epoch), parameters: %s, %d process(es), %s",
             self.recipe.name,
@@ -268,7 +268,7 @@ class Runner:
         )
         return max_steps, steps_per_epoch
 
-    def _run_epoch(self, max_steps: int, progress: tqdm, window: LogWindow, totals: Totals) -> bool:
+    def _run_epoch(self, max_steps: int, progress: tqdm, window: LogWindow) -> bool:
         """One pass over the training data (the rest of it, after a resume); True when the run is over."""
         self.train_dl.set_epoch(self.state.epoch)
         if hasattr(self.task.train_dataset, "set_epoch"):  # examples that change by epoch (dynamic masking)
@@ -285,7 +285,7 @@ class Runner:
                 continue
             self.state.step += 1
             progress.update(1)
-            if self._after_step(max_steps, progress, window, totals):
+            if self._after_step(max_steps, progress, window):
                 return True
         if self.streaming and self.state.step < max_steps:
             if seen == 0:
@@ -309,12 +309,12 @@ class Runner:
             self.optimizer.zero_grad(set_to_none=True)
         return loss
 
-    def _after_step(self, max_steps: int, progress: tqdm, window: LogWindow, totals: Totals) -> bool:
+    def _after_step(self, max_steps: int, progress: tqdm, window: LogWindow) -> bool:
         """Log, evaluate, checkpoint and honour a stop signal as scheduled after an optimizer step; True at the end."""
         cfg, step = self.config.train, self.state.step
         end = step == max_steps
         if step % cfg.log_every == 0 or end:
-            self._log_window(window, totals, progress)
+            self._log_window(window, progress)
         epoch_done = not self.streaming and self.state.batches_in_epoch == len(self.train_dl)
         pause = time.perf_counter()
         if self.eval_dl is not None and _due(cfg.eval_every, step, epoch_done, end):
@@ -331,17 +331,14 @@ class Runner:
         window.start += time.perf_counter() - pause
         return end
 
-    def _log_window(self, window: LogWindow, totals: Totals, progress: tqdm) -> None:
-        acc = self.accelerator
+    def _log_window(self, window: LogWindow, progress: tqdm) -> None:
+        acc, state = self.accelerator, self.state
         elapsed = time.perf_counter() - window.start
         counts = torch.tensor([window.tokens, window.positions], device=acc.device)
         tokens, computed = acc.reduce(counts, "sum").tolist()
         mean_loss = float(acc.reduce(window.loss / window.batches, "mean"))
-        totals.seconds, totals.tokens, totals.positions = (
-            totals.seconds + elapsed,
-            totals.tokens + tokens,
-            totals.positions + computed,
-        )
+        state.train_seconds += elapsed
+        state.real_tokens, state.positions = state.real_tokens + tokens, state.positions + computed
         record = {
             "step": self.state.step,
             "epoch": self.state.epoch,
@@ -427,25 +424,39 @@ class Runner:
         if acc.is_main_process:
             self.output.mkdir(parents=True, exist_ok=True)
             if self.config.overwrite_output_dir and not self.config.resume_from_checkpoint:
-                shutil.rmtree(self.output / CHECKPOINTS, ignore_errors=True)
-                (self.output / LOG_FILE).unlink(missing_ok=True)
+                clear_finished_run(self.output)
             save_run_config(self.config, self.output / RUN_CONFIG, self.recipe.name)
         acc.wait_for_everyone()
         acc.init_trackers("tensorboard", config=_flat_hparams(to_dict(self.config)))
 
-    def _resume(self) -> None:
+    def _resume_point(self) -> tuple[Path, dict[str, Any]] | None:
+        """The checkpoint to resume from and its training state, checked (recipe, model, files, settings)."""
         request = self.config.resume_from_checkpoint
         if not request:
-            return
+            return None
         checkpoint = find_checkpoint(self.output, request)
         if checkpoint is None:
             logger.info("resume_from_checkpoint=latest: no checkpoint in %s yet, starting fresh", self.output)
-            return
-        saved = read_checkpoint_state(checkpoint, self.recipe.name, self.fingerprint)  # before touching any weights
+            return None
+        saved = read_checkpoint_state(checkpoint, self.recipe.name, self.fingerprint)
+        written = written_config(checkpoint)
+        changes = result_changes(written, to_dict(self.config)) if written is not None else []
+        if changes and not self.config.resume_allow_changes:
+            raise UserError(
+                f"resume_from_checkpoint: these settings differ from {checkpoint}'s and change what is trained: "
+                f"{'; '.join(changes)}. Fix: resume with the run's settings, or accept the change with "
+                "resume_allow_changes=true."
+            )
+        if changes:
+            logger.warning("resuming with changed settings (resume_allow_changes=true): %s", "; ".join(changes))
+        return checkpoint, saved
+
+    def _resume(self, checkpoint: Path, saved: dict[str, Any]) -> None:
         try:
             self.accelerator.load_state(str(checkpoint))
         except Exception as error:  # torch and safetensors raise many types for a damaged file
-            raise UserError(f"resume_from_checkpoint: cannot load {checkpoint}: {error}") from None
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise UserError(f"resume_from_checkpoint: cannot load {checkpoint}: {reason}") from None
         self.state = TrainState(**saved)
         if self.accelerator.is_main_process:
             # Lines logged after this checkpoint belong to the abandoned attempt: start the log over from it.
@@ -454,7 +465,7 @@ class Runner:
         logger.info("resumed from %s at step %d", checkpoint, self.state.step)
 
     def _checkpoint_folder(self) -> Path:
-        return self.output / CHECKPOINTS / f"step-{self.state.step:07d}"
+        return checkpoint_folder(self.output, self.state.step)
 
     def _is_better(self, value: float | None) -> bool:
         best = self.state.best_metric
@@ -469,7 +480,7 @@ class Runner:
         value = metrics.get(self.best.name)
         if self._is_better(value):
             self.state.best_metric, self.state.best_checkpoint = value, str(folder)
-        save_checkpoint(acc, folder, vars(self.state), self.recipe.name, self.fingerprint)
+        save_checkpoint(acc, folder, vars(self.state), self.recipe.name, self.fingerprint, to_dict(self.config))
         self.saved_at = self.state.step
         if acc.is_main_process:
             keep = set(list_checkpoints(self.output)[-self.config.train.keep_last :])
@@ -517,9 +528,10 @@ class Runner:
             with reporting_write_errors(f"the model to {self.output}", self.output):
                 save_model(model, self.output, weights)
                 self.task.tokenizer.save_pretrained(self.output)
-                (self.output / METRICS_FILE).write_text(json.dumps(metrics, indent=2))
                 plot_training_curves(self.state.history, self.output / PLOT_FILE)
-                write_model_card(self.output, repo_id=self.config.hub.repo_id)
+                write_model_card(self.output, repo_id=self.config.hub.repo_id, metrics=metrics)
+                # Last, and atomically: metrics.json is what makes the folder a finished run.
+                write_text_atomically(self.output / METRICS_FILE, json.dumps(metrics, indent=2))
         acc.end_training()
         if self.pusher is not None:
             self.pusher.upload(self.output, f"llmkit {self.recipe.name}: model after {self.state.step} steps")

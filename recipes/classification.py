@@ -31,7 +31,7 @@ from llmkit import metrics, packing
 from llmkit.config import DataSourceConfig, ModelConfig, RunConfig
 from llmkit.data import load_split, prepare_once, require_columns, row_location, subset
 from llmkit.errors import ConfigError, UserError
-from llmkit.models import TrainedRun, ensure_pad_token, load_model, load_model_config, load_tokenizer
+from llmkit.models import TrainedRun, check_fits, ensure_pad_token, load_model, load_model_config, load_tokenizer
 from llmkit.recipe import CardInfo, Metric, Recipe, Task
 
 
@@ -79,6 +79,7 @@ class SentimentConfig(Config):
 def build(config: Config, accelerator: Any) -> Task:
     """Load and check the data, tokenizer and model; return the task the runner trains."""
     tokenizer = load_tokenizer(config.model)
+    check_fits(load_model_config(config.model), config.data.max_length, "data.max_length")
     names, train, validation = prepare_once(accelerator, lambda: prepare_data(config, tokenizer))
     model_config = load_model_config(
         config.model,
@@ -135,9 +136,26 @@ def _load(source: str, split: str, key: str, data: DataConfig) -> datasets.Datas
 
 
 def _label_names(train: datasets.Dataset, column: str) -> list[str]:
+    """The label names in id order: integer ids 0..N-1 as they are, other labels sorted.
+
+    Raises:
+        UserError: When the training data holds fewer than two labels (a one-output head learns nothing), or
+            integer ids with gaps ({0, 1, 7} would silently make eight classes).
+    """
     values = {v for v in train[column] if v is not None}
+    fix = "Fix: check data.label_column, or name every class in id order with data.labels=[...]."
+    if len(values) < 2:
+        raise UserError(
+            f"data.train: column '{column}' holds {len(values)} distinct label(s) {sorted(values)}; a classifier "
+            f"needs two or more. {fix}"
+        )
     if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        return [str(v) for v in range(max(values) + 1)]
+        if sorted(values) != list(range(len(values))):
+            raise UserError(
+                f"data.train: the integer labels {sorted(values)} are not the ids 0..{len(values) - 1}, so the class "
+                f"count is unclear. {fix}"
+            )
+        return [str(v) for v in range(len(values))]
     return sorted(str(v) for v in values)
 
 

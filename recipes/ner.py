@@ -40,7 +40,7 @@ from llmkit import metrics
 from llmkit.config import DataSourceConfig, ModelConfig, RunConfig
 from llmkit.data import check_utf8, load_split, prepare_once, require_columns, resolve_path, row_location, subset
 from llmkit.errors import ConfigError, UserError
-from llmkit.models import TrainedRun, ensure_pad_token, load_model, load_model_config, load_tokenizer
+from llmkit.models import TrainedRun, check_fits, ensure_pad_token, load_model, load_model_config, load_tokenizer
 from llmkit.recipe import CardInfo, Metric, Recipe, Task, output_path
 
 logger = logging.getLogger("llmkit")
@@ -102,6 +102,7 @@ def build(config: Config, accelerator: Any) -> Task:
         id2label=dict(enumerate(names)),
         label2id={name: i for i, name in enumerate(names)},
     )
+    check_fits(model_config, data.max_length, "data.max_length")
     # Byte-level BPE (GPT-2, RoBERTa) needs a leading space on every word to tokenize words as it does in text.
     prefix_space = {"add_prefix_space": True} if model_config.model_type in ("gpt2", "roberta") else {}
     tokenizer = load_tokenizer(config.model, **prefix_space)

@@ -40,7 +40,7 @@ from llmkit import metrics
 from llmkit.config import DataSourceConfig, ModelConfig, RunConfig
 from llmkit.data import prepare_once, subset
 from llmkit.errors import ConfigError, UserError
-from llmkit.models import TrainedRun, ensure_pad_token, load_model, load_model_config, load_tokenizer
+from llmkit.models import TrainedRun, check_fits, ensure_pad_token, load_model, load_model_config, load_tokenizer
 from llmkit.recipe import CardInfo, Metric, Recipe, Task
 from recipes.qa_data import load_examples, make_example, resolve_version_2
 
@@ -168,12 +168,7 @@ def check_model_fits(tokenizer: Any, model_config: Any, data: DataConfig) -> Non
             "model.tokenizer: question answering needs a fast (tokenizers-backed) tokenizer for its offset mapping. "
             "Fix: use a checkpoint that ships a tokenizer.json."
         )
-    positions = getattr(model_config, "max_position_embeddings", None) or getattr(model_config, "n_positions", None)
-    if positions and data.max_length > positions:
-        raise UserError(
-            f"data.max_length={data.max_length} is longer than the model's {positions} positions. "
-            f"Fix: set data.max_length={positions} or less."
-        )
+    check_fits(model_config, data.max_length, "data.max_length")
 
 
 # --------------------------------------------------------------------------------------------------------------

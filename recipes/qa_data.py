@@ -51,8 +51,15 @@ def read_squad_file(path: Path, key: str, data: Any) -> list[dict[str, Any]] | N
         if error.msg == "Extra data" and error.lineno > 1:
             return None  # JSON lines in a .json file: the generic loader reads those
         raise UserError(f"{key}: {path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}") from None
-    if not isinstance(document, dict) or not isinstance(document.get("data"), list):
-        return None
+    if not isinstance(document, dict):
+        return None  # a list of flat rows: the generic loader reads those
+    if not isinstance(document.get("data"), list):
+        keys = ", ".join(list(document)[:8]) or "none"
+        raise UserError(
+            f"{key}: {path} holds one JSON object with no 'data' list (its keys: {keys}), so it is not the SQuAD "
+            'layout {"data": [{"paragraphs": [{"context": ..., "qas": [...]}]}]}. Fix: wrap the articles in a '
+            "'data' list, or give flat rows (question, context, answers) as JSON lines in a .jsonl file."
+        )
     examples = []
     for a, article in enumerate(document["data"]):
         paragraphs = article.get("paragraphs") if isinstance(article, dict) else None

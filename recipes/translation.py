@@ -51,7 +51,7 @@ from llmkit import metrics
 from llmkit.config import DataSourceConfig, ModelConfig, RunConfig
 from llmkit.data import prepare_once, subset
 from llmkit.errors import ConfigError, UserError
-from llmkit.models import TrainedRun, load_model, load_model_config, load_tokenizer
+from llmkit.models import TrainedRun, check_fits, load_model, load_model_config, load_tokenizer
 from llmkit.parallel_text import Pairs, load_pairs
 from llmkit.recipe import CardInfo, Metric, PredictOption, Recipe, Task, output_path
 from llmkit.tokenization import train_tokenizer
@@ -170,6 +170,7 @@ def build(config: Config, accelerator: Any) -> Task:
     data, form = config.data, config.model.form
     train, validation, tokenizers = prepare_once(accelerator, lambda: prepare_pairs(config))
     model = build_model(config.model, tokenizers)
+    check_lengths(model, data, form)
     configure_generation(model, tokenizers, config)
     prefix = source_prefix(data, model.config.model_type)
     train_set, eval_set = prepare_once(
@@ -292,6 +293,18 @@ def build_model(model: TranslationModelConfig, tokenizers: TokenizerPair) -> Any
         network = load_model(AutoModelForCausalLM, model, model_config)
     _fit_vocabulary(network, tokenizers.target)
     return network
+
+
+def check_lengths(model: Any, data: DataConfig, form: str) -> None:
+    """The source and target lengths must fit the encoder's and the decoder's positions (before training)."""
+    if form == "decoder-only":  # one sequence: source, separator, target
+        total = data.max_source_length + data.max_target_length
+        check_fits(model.config, total, "data.max_source_length + data.max_target_length")
+        return
+    encoder = model.config.encoder if form == "encoder-decoder" else model.config
+    decoder = model.config.decoder if form == "encoder-decoder" else model.config
+    check_fits(encoder, data.max_source_length, "data.max_source_length")
+    check_fits(decoder, data.max_target_length, "data.max_target_length")
 
 
 def _model_config(spec: ModelConfig, tokenizer: Any, **settings: Any) -> Any:

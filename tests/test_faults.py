@@ -1,6 +1,7 @@
 """Faults a run must survive: preemption signals, hard kills, NaNs, full or unwritable disks, damaged checkpoints."""
 
 import errno
+import importlib
 import json
 import logging
 import os
@@ -15,12 +16,16 @@ from pathlib import Path
 import pytest
 import torch
 from helpers import run_recipe
+from safetensors import SafetensorError
 from safetensors.torch import load_file
 from torch.optim.optimizer import register_optimizer_step_post_hook
 
 from llmkit import checkpoints as checkpointing
-from llmkit.errors import UserError
+from llmkit.config import load_config
+from llmkit.errors import ConfigError, UserError
 from llmkit.guard import EXIT_PREEMPTED, Preempted, TrainingDiverged
+from llmkit.registry import get_recipe
+from llmkit.rundir import require_finished_run
 
 ROOT = Path(__file__).resolve().parent.parent
 VALIDATION = ROOT / "data" / "sentiment" / "validation.csv"
@@ -307,3 +312,137 @@ def test_sigterm_under_two_processes_then_resume_on_one(tiny, tmp_path):
     run(full, tiny, *args)
     run(stopped, tiny, *args, "resume_from_checkpoint=latest")  # on one process this time
     assert_same_weights(full, stopped, tolerance=1e-4)
+
+
+# A run folder never lies: writes that fail in any library, overwrites, resumes that are not exact, changed settings.
+
+
+def safetensors_full_disk(*args, **kwargs):
+    raise SafetensorError("Error while serializing: IoError(Os { code: 28, kind: StorageFull })")
+
+
+def torch_full_disk(*args, **kwargs):
+    raise RuntimeError("[enforce fail at inline_container.cc:778] . PytorchStreamWriter failed writing file data/0")
+
+
+@pytest.mark.parametrize(
+    ("target", "failure", "reason"),
+    [
+        ("accelerate.utils.other.safe_save_file", safetensors_full_disk, "SafetensorError: Error while serializing"),
+        ("torch.save", torch_full_disk, "RuntimeError: [enforce fail"),
+    ],
+)
+def test_any_librarys_write_failure_in_a_checkpoint_is_one_line(tiny, tmp_path, monkeypatch, target, failure, reason):
+    out = tmp_path / "run"
+    module, _, name = target.rpartition(".")
+    real = getattr(importlib.import_module(module), name)
+
+    def second_checkpoint_fails(*args, **kwargs):
+        where = " ".join(str(a) for a in [*args, *kwargs.values()] if isinstance(a, str | Path))
+        return failure() if "step-0000004" in where else real(*args, **kwargs)
+
+    monkeypatch.setattr(target, second_checkpoint_fails)
+    with pytest.raises(UserError, match=r"cannot write checkpoint .*step-0000004: (.*)\. The previous checkpoint") as e:
+        run(out, tiny, "train.max_steps=6", "train.save_every=2")
+    assert reason in str(e.value) and "\n" not in str(e.value)
+    assert checkpoints(out) == ["step-0000002"]  # no step-0000004.tmp left behind
+
+
+def test_a_failing_plot_reports_the_write_and_leaves_an_unfinished_run(tiny, tmp_path, monkeypatch):
+    out = tmp_path / "run"
+
+    def broken_plot(history, path):
+        raise ValueError("Image size of 100000x400 pixels is too large")
+
+    monkeypatch.setattr("llmkit.runner.plot_training_curves", broken_plot)
+    with pytest.raises(UserError, match=r"cannot write the model to .*: ValueError: Image size"):
+        run(out, tiny, "train.max_steps=2")
+    with pytest.raises(UserError, match="is not a finished llmkit run"):
+        require_finished_run(out, "predict")  # metrics.json, the completeness mark, was never written
+
+
+def test_overwriting_a_run_removes_its_results_before_training(tiny, tmp_path, monkeypatch):
+    out = tmp_path / "run"
+    run(out, tiny, "train.max_steps=2")
+
+    def killed(self, *args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("llmkit.runner.Runner._run_epoch", killed)
+    with pytest.raises(KeyboardInterrupt):  # stopped mid-run: the folder must not pass as the old finished run
+        run(out, tiny, "train.max_steps=2", "overwrite_output_dir=true")
+    files = {path.name for path in out.iterdir()}
+    assert not files & {"metrics.json", "model.safetensors", "README.md", "training_curves.png", "checkpoints"}
+    with pytest.raises(UserError, match="is not a finished llmkit run"):
+        require_finished_run(out, "predict")
+
+
+def test_a_refused_resume_writes_nothing(tiny, tmp_path):
+    out = tmp_path / "run"
+    run(out, tiny, "train.max_steps=2", "train.save_every=2")
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    with pytest.raises(UserError, match="differ from .* and change what is trained: train.lr: 0.002 -> 0.5"):
+        run(out, tiny, "train.max_steps=4", "train.save_every=2", "resume_from_checkpoint=latest", "train.lr=0.5")
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before  # no config rewrite, no TB file
+    fresh = tmp_path / "fresh"
+    with pytest.raises(UserError, match="is not a complete llmkit checkpoint"):
+        run(fresh, tiny, "train.max_steps=2", f"resume_from_checkpoint={tmp_path / 'nowhere'}")
+    assert not fresh.exists()  # nothing left that would block the next plain run
+
+
+def test_resume_with_changed_settings_lists_them_unless_allowed(tiny, tmp_path):
+    out = tmp_path / "run"
+    run(out, tiny, "train.max_steps=4", "train.save_every=2")
+    (out / "model.safetensors").unlink()  # resumable from its checkpoints
+    (out / "metrics.json").unlink()
+    other = tmp_path / "other.csv"
+    other.write_text("text,label\n" + "good,positive\nbad,negative\n" * 20)
+    change = ("train.lr=0.5", f"data.train={other}")
+    with pytest.raises(UserError) as refused:
+        run(out, tiny, "train.max_steps=4", "train.save_every=2", "resume_from_checkpoint=latest", *change)
+    assert "train.lr: 0.002 -> 0.5" in str(refused.value) and "data.train:" in str(refused.value)
+    assert "resume_allow_changes=true" in str(refused.value)
+    # Bookkeeping may change freely, and a confirmed change goes ahead.
+    run(out, tiny, "train.max_steps=4", "train.save_every=2", "resume_from_checkpoint=latest", "train.log_every=1")
+    (out / "metrics.json").unlink()
+    run(
+        out,
+        tiny,
+        "train.max_steps=4",
+        "train.save_every=2",
+        "resume_from_checkpoint=latest",
+        *change,
+        "resume_allow_changes=true",
+    )
+
+
+def test_a_checkpoint_changed_after_writing_is_not_resumed(tiny, tmp_path):
+    out = tmp_path / "run"
+    run(out, tiny, "train.max_steps=2", "train.save_every=2")
+    checkpoint = out / "checkpoints" / "step-0000002"
+    states = sorted(checkpoint.glob("random_states_*.pkl"))
+    data = bytearray(states[0].read_bytes())
+    data[len(data) // 2] ^= 0xFF  # same size: a size check alone would accept it
+    states[0].write_bytes(bytes(data))
+    with pytest.raises(UserError, match=r"random_states_0.pkl does not match the checksum written with it"):
+        run(out, tiny, "train.max_steps=2", f"resume_from_checkpoint={checkpoint}")
+    recorded = json.loads((checkpoint / "llmkit_state.json").read_text())["checkpoint"]["files"]
+    assert all(len(entry["sha256"]) == 64 for entry in recorded.values())
+
+
+def test_throughput_counts_every_attempt(tiny, tmp_path):
+    out = tmp_path / "run"
+    run(out, tiny, "train.max_steps=4", "train.save_every=4", "train.log_every=2")
+    (out / "metrics.json").unlink()
+    metrics = run(
+        out, tiny, "train.max_steps=4", "train.save_every=4", "train.log_every=2", "resume_from_checkpoint=latest"
+    )
+    # Resumed at the final step: nothing left to train, yet the run's throughput is its first attempt's.
+    assert metrics["train"]["real_tokens"] > 0 and metrics["train"]["real_tokens_per_s"] > 0
+
+
+def test_a_key_set_twice_in_yaml_names_both_lines(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("train:\n  lr: 1.0e-4\n  epochs: 2\n  lr: 3.0e-4\n")
+    with pytest.raises(ConfigError, match=rf"{path}:4: 'train.lr' is set twice \(also on line 2\)"):
+        load_config(get_recipe("sentiment").config, path)

@@ -89,6 +89,8 @@ TINY_MARIAN = (
     "model.decoder_ffn_dim=64",
     "model.max_position_embeddings=64",
     "model.dropout=0",
+    "data.max_source_length=64",  # lengths must fit the positions (checked before training)
+    "data.max_target_length=64",
 )
 
 
@@ -118,6 +120,7 @@ def test_seq2seq_from_scratch_memorises_pairs(tmp_path, capsys):
         *OVERFIT[:-4],
         "train.max_steps=2",
         "train.lr=1e-4",
+        *TINY_MARIAN[-2:],
     )
     assert again["eval"]["bleu"] == pytest.approx(100.0)
 
