@@ -12,6 +12,7 @@ A run with adapters writes an adapter folder (`adapter_config.json`, `adapter_mo
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +105,9 @@ def build_peft_config(model: torch.nn.Module, config: PeftConfig, task_type: str
     )
 
 
-def apply_peft(model: torch.nn.Module, config: PeftConfig, task_type: str | None = None) -> torch.nn.Module:
+def apply_peft(
+    model: torch.nn.Module, config: PeftConfig, task_type: str | None = None, fresh_modules: tuple[str, ...] = ()
+) -> torch.nn.Module:
     """Wrap `model` with the adapters `config` asks for (unchanged for `peft.method=none`).
 
     Args:
@@ -112,6 +115,8 @@ def apply_peft(model: torch.nn.Module, config: PeftConfig, task_type: str | None
         config: The run's `peft` section.
         task_type: A peft task type (`SEQ_CLS`, `QUESTION_ANS`, `CAUSAL_LM`, ...) from the recipe; inferred from
             the model's class when None.
+        fresh_modules: Modules the recipe initialised at random (a head the checkpoint lacked), trained fully and
+            saved with the adapter; otherwise every load would draw them anew.
 
     Raises:
         ConfigError: When the target modules are not in the model, or none are known for its architecture.
@@ -120,6 +125,8 @@ def apply_peft(model: torch.nn.Module, config: PeftConfig, task_type: str | None
         return model
     import peft
 
+    if fresh_modules:  # modules the checkpoint lacked: only training and saving them fully makes them real
+        config = dataclasses.replace(config, modules_to_save=[*config.modules_to_save, *fresh_modules])
     peft_config = build_peft_config(model, config, task_type or infer_task_type(model))
     try:
         return peft.get_peft_model(model, peft_config)

@@ -22,7 +22,6 @@ import sys
 from collections.abc import Sequence
 
 from llmkit.errors import EXIT_USER_ERROR, UserError
-from llmkit.guard import Preempted
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="train a recipe", description="Train a recipe.")
     train.add_argument("recipe", help="recipe name (see `llmkit recipes`)")
     train.add_argument("--config", help="YAML config file (e.g. recipes/configs/sentiment/default.yaml)")
+    train.add_argument("--print-config", action="store_true", help="print the resolved config as YAML; train nothing")
     train.add_argument("overrides", nargs="*", metavar="key=value", help="config overrides, e.g. train.lr=3e-5")
 
     push = commands.add_parser(
@@ -94,6 +94,13 @@ def cmd_train(args: argparse.Namespace) -> None:
 
     recipe = get_recipe(args.recipe)
     config = load_config(recipe.config, args.config, args.overrides, recipe=recipe.name, also=aliases(recipe.name))
+    if args.print_config:
+        import yaml
+
+        from llmkit.config import to_dict
+
+        print(yaml.safe_dump({"recipe": recipe.name, **to_dict(config)}, sort_keys=False), end="")
+        return
     metrics = train(recipe, config)
     if args.ignore_late_signals:
         # The run is complete: a stop signal now (a scheduler's time limit) must not turn it into a failure that
@@ -104,6 +111,28 @@ def cmd_train(args: argparse.Namespace) -> None:
         results = ", ".join(f"{k}={v:.4f}" for k, v in metrics["eval"].items())
         print(f"validation: {results}" if results else "done (no validation set)")
         print(f"model and results written to {config.output_dir}")
+
+
+def print_recipe_help(name: str) -> None:
+    """`llmkit train RECIPE --help`: the recipe's config keys by section, with type, default and description."""
+    from llmkit.config import describe_keys
+    from llmkit.registry import get_recipe
+
+    recipe = get_recipe(name)
+    print(f"usage: llmkit train {name} [--config FILE] [--print-config] [key=value ...]\n\n{recipe.description}.")
+    print(
+        f"Metrics: {', '.join(recipe.metric_names)} (best checkpoint by {recipe.default_metric} unless "
+        "train.metric_for_best says otherwise)."
+    )
+    section = None
+    for key in describe_keys(recipe.config):
+        here = key.key.rpartition(".")[0] or "top level"
+        if here != section:
+            section = here
+            print(f"\n{section}:")
+        print(f"  {key.key}={key.default!r}  ({key.type})")
+        if key.doc:
+            print(f"      {key.doc}")
 
 
 def cmd_push(args: argparse.Namespace) -> None:
@@ -164,6 +193,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     argv = [a for a in argv if a != "--debug"]
+    if argv[:1] == ["train"] and len(argv) > 1 and not argv[1].startswith("-") and {"-h", "--help"} & set(argv):
+        try:
+            print_recipe_help(argv[1])
+        except UserError as error:
+            print(f"llmkit: error: {error}", file=sys.stderr)
+            sys.exit(EXIT_USER_ERROR)
+        return
     parser = build_parser()
     # Overrides may come before or after --config, which argparse's positional handling does not allow.
     args, extra = parser.parse_known_args(argv)
@@ -178,13 +214,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     logging.getLogger("accelerate").setLevel(logging.DEBUG if debug else logging.WARNING)
     import datasets
 
+    from llmkit.guard import Preempted  # after parsing: `llmkit --help` needs neither torch nor accelerate
+
     datasets.disable_progress_bars()
     try:
         COMMANDS[args.command](args)
     except UserError as error:
         if debug:
             raise
-        print(f"llmkit: error: {error}", file=sys.stderr)
+        print(f"llmkit: error: {' '.join(str(error).split())}", file=sys.stderr)  # one line, whatever the cause
         sys.exit(EXIT_USER_ERROR)
     except Preempted as stop:
         if _is_main_process():

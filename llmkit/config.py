@@ -8,9 +8,12 @@ allowed. Cross-field checks live in each section's `__post_init__` and raise `Co
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import difflib
+import inspect
 import re
+import textwrap
 import types
 import typing
 from dataclasses import dataclass, field
@@ -560,3 +563,58 @@ def with_settings(config: Any, settings: dict[str, Any]) -> Any:
 def _replaced(section: Any, parts: list[str], value: Any) -> Any:
     inner = value if len(parts) == 1 else _replaced(getattr(section, parts[0]), parts[1:], value)
     return dataclasses.replace(section, **{parts[0]: inner})
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Describing the keys (for `llmkit train RECIPE --help`)
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    """One config key as `--help` shows it."""
+
+    key: str
+    type: str
+    default: Any
+    doc: str
+
+
+def describe_keys(cls: type, prefix: str = "") -> list[KeyInfo]:
+    """Every key of the config class `cls`, section by section: dotted name, type, default and docstring.
+
+    The docstrings are the string literals under each field in the source (Python keeps no other record of them).
+    """
+    hints, docs = typing.get_type_hints(cls), field_docs(cls)
+    defaults = cls()
+    keys: list[KeyInfo] = []
+    for f in dataclasses.fields(cls):
+        kind, value = hints[f.name], getattr(defaults, f.name)
+        if dataclasses.is_dataclass(kind):
+            keys += describe_keys(kind, f"{prefix}{f.name}.")
+        else:
+            keys.append(KeyInfo(f"{prefix}{f.name}", _type_name(kind), value, docs.get(f.name, "")))
+    return keys
+
+
+def field_docs(cls: type) -> dict[str, str]:
+    """The docstring under each field of `cls` and its dataclass bases (a subclass's own text wins)."""
+    docs: dict[str, str] = {}
+    for klass in reversed(cls.__mro__):
+        if not dataclasses.is_dataclass(klass):
+            continue
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(klass)))
+        except (OSError, TypeError):
+            continue
+        body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+        for node, following in zip(body, [*body[1:], None], strict=True):
+            documented = isinstance(following, ast.Expr) and isinstance(following.value, ast.Constant)
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and documented:
+                docs[node.target.id] = " ".join(str(following.value.value).split())
+    return docs
+
+
+def _type_name(kind: Any) -> str:
+    if isinstance(kind, type):
+        return kind.__name__
+    return str(kind).replace("typing.", "").replace("NoneType", "None")

@@ -21,37 +21,36 @@ import datasets
 import torch
 from transformers import PreTrainedTokenizerBase
 
-from llmkit.config import ModelConfig
-from llmkit.data import load_split, prepare_once, resolve_path, row_location
+from llmkit.config import DataSourceConfig, ModelConfig
+from llmkit.data import load_split, prepare_once, resolve_path, row_location, subset
 from llmkit.errors import ConfigError, UserError
 from llmkit.models import load_model, load_model_config, load_tokenizer
 from llmkit.tokenization import train_tokenizer
 
 
 @dataclass
-class CorpusConfig:
+class CorpusConfig(DataSourceConfig):
     """Where the text comes from and how it is cut into training examples."""
 
     train: str = "data/lm/train.txt"
     """Training text: a .txt file or a folder of .txt files, a csv/jsonl/parquet file, or a hub dataset id."""
     validation: str | None = "data/lm/validation.txt"
     """Validation text (same forms), or null to train without evaluation."""
+    max_train_examples: int | None = None
+    """Train on a random subset of this many documents (seeded), e.g. for quick experiments; not with streaming."""
     text_column: str = "text"
     """Column holding the text (csv/jsonl/parquet files and hub datasets)."""
-    dataset_config: str | None = None
-    """The hub dataset's configuration name (e.g. `wikitext-2-raw-v1` for `wikitext`)."""
-    train_split: str = "train"
-    """Split of a hub dataset used for training."""
-    validation_split: str = "validation"
-    """Split of a hub dataset used for validation."""
     block_size: int = 128
     """Tokens per training example; at most the model's context length."""
     streaming: bool = False
     """Read, tokenize and pack the corpus while training instead of up front (needs `train.max_steps`)."""
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if self.block_size < 2:
             raise ConfigError(f"'block_size' must be at least 2, got {self.block_size}")
+        if self.streaming and self.max_train_examples:
+            raise ConfigError("'max_train_examples' needs the whole corpus up front: not with streaming=true")
 
 
 @dataclass
@@ -160,6 +159,8 @@ def open_corpus(config: Any, accelerator: Any, kind: Literal["bpe", "wordpiece"]
         `(train_documents, validation_documents or None, tokenizer)`.
     """
     train = open_documents(config.data, "train")
+    if not config.data.streaming:
+        train = subset(train, config.data.max_train_examples, config.seed)
     validation = open_documents(config.data, "validation") if config.data.validation else None
     tokenizer = prepare_once(accelerator, lambda: get_tokenizer(config.model, config.tokenizer, train, kind))
     return train, validation, tokenizer

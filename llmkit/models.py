@@ -183,8 +183,23 @@ def load_adapter_model(folder: Path, auto_class: Any = None) -> torch.nn.Module:
     base_name = json.loads((folder / ADAPTER_CONFIG).read_text(encoding="utf-8"))["base_model_name_or_path"]
     config = _load("config", str(folder), AutoConfig.from_pretrained, trust_remote_code=False)
     loader = model_class(config, auto_class).from_pretrained
+    # A recipe that added tokens (a pad or separator) grew the embeddings; peft saved the grown ones with the
+    # adapter. The base checkpoint has the old size: load it so, grow it, then let the adapter fill it in.
+    trained_vocab = getattr(config, "vocab_size", None)
+    base_vocab = getattr(_base_config(base_name), "vocab_size", trained_vocab)
+    if trained_vocab is not None and base_vocab != trained_vocab:
+        config.vocab_size = base_vocab
     base = _load("model", base_name, loader, config=config, trust_remote_code=False)
+    if trained_vocab is not None and base_vocab != trained_vocab:
+        base.resize_token_embeddings(trained_vocab)
     return PeftModel.from_pretrained(base, folder)
+
+
+def _base_config(name: str) -> PretrainedConfig | None:
+    try:
+        return AutoConfig.from_pretrained(resolve(name), trust_remote_code=False)
+    except (OSError, ValueError):
+        return None
 
 
 def model_class(config: PretrainedConfig, auto_class: Any = None) -> Any:

@@ -179,6 +179,8 @@ class Task:
             model reads such batches; `train.batching=auto|packed` then uses it for training.
         peft_task_type: The peft task type (`SEQ_CLS`, `TOKEN_CLS`, `QUESTION_ANS`, `CAUSAL_LM`, `SEQ_2_SEQ_LM`)
             that decides which head trains fully under `peft.method`; None for a plain `PeftModel` (masked LM).
+        fresh_modules: Modules of the model the checkpoint did not have (a randomly initialised head beyond the
+            task head peft knows); under `peft.method` they train fully and are saved with the adapter.
         resolved: Settings the recipe resolved from the data (`{"data.version_2_with_negative": True}`); the
             runner records them in `run_config.yaml` so later verbs use the same values.
     """
@@ -195,6 +197,7 @@ class Task:
     after_evaluate: Callable[[torch.nn.Module, int, dict[str, float]], None] | None = None
     packed_collate_fn: Callable[[list[dict[str, Any]]], Batch] | None = None
     peft_task_type: str | None = None
+    fresh_modules: tuple[str, ...] = ()
     resolved: dict[str, Any] = field(default_factory=dict)
 
 

@@ -196,7 +196,7 @@ class Runner:
                 "config: the training data is streamed, so its length is unknown and 'train.epochs' cannot set the "
                 "run's length. Fix: set train.max_steps=N."
             )
-        self.task.model = apply_peft(self.task.model, config.peft, self.task.peft_task_type)
+        self.task.model = apply_peft(self.task.model, config.peft, self.task.peft_task_type, self.task.fresh_modules)
         speedups = fastpath.speed_up(self.task.model, accelerator.device)
         self.packed = self._use_packing(config.train.batching)
         if self.packed:
@@ -422,12 +422,14 @@ class Runner:
     def _start_output(self) -> None:
         acc = self.accelerator
         if acc.is_main_process:
-            self.output.mkdir(parents=True, exist_ok=True)
-            if self.config.overwrite_output_dir and not self.config.resume_from_checkpoint:
-                clear_finished_run(self.output)
-            save_run_config(self.config, self.output / RUN_CONFIG, self.recipe.name)
+            with reporting_write_errors(f"the run's config to {self.output}", self.output):
+                self.output.mkdir(parents=True, exist_ok=True)
+                if self.config.overwrite_output_dir and not self.config.resume_from_checkpoint:
+                    clear_finished_run(self.output)
+                save_run_config(self.config, self.output / RUN_CONFIG, self.recipe.name)
         acc.wait_for_everyone()
-        acc.init_trackers("tensorboard", config=_flat_hparams(to_dict(self.config)))
+        with reporting_write_errors(f"the TensorBoard log to {self.output}", self.output):
+            acc.init_trackers("tensorboard", config=_flat_hparams(to_dict(self.config)))
 
     def _resume_point(self) -> tuple[Path, dict[str, Any]] | None:
         """The checkpoint to resume from and its training state, checked (recipe, model, files, settings)."""

@@ -87,7 +87,7 @@ def build(config: Config, accelerator: Any) -> Task:
             "tokenizer: it has no mask or no pad token, which masked language modelling needs. Fix: use a BERT-style "
             "tokenizer (model.tokenizer=...), or train one with tokenizer.train=true."
         )
-    model = load_masked_lm(config, tokenizer)
+    model, fresh_head = load_masked_lm(config, tokenizer)
     masked = masking_function(config, tokenizer)
 
     def prepare() -> tuple[Any, Any]:
@@ -113,20 +113,23 @@ def build(config: Config, accelerator: Any) -> Task:
         lengths=lengths,
         eval_step=lambda model, batch, outputs: token_statistics(outputs.logits, batch["labels"], shift=False),
         compute_metrics=compute_metrics,
+        fresh_modules=fresh_head,
     )
 
 
-def load_masked_lm(config: Config, tokenizer: Any) -> Any:
-    """The masked LM for `tokenizer`; a checkpoint saved without its head gets a warning, not a silent random head."""
+def load_masked_lm(config: Config, tokenizer: Any) -> tuple[Any, tuple[str, ...]]:
+    """The masked LM for `tokenizer`, and its head's module names when the checkpoint had none (it starts random,
+    with a warning, and adapters must then train and save it)."""
     model = load_lm_model(AutoModelForMaskedLM, config.model, tokenizer, config.data.block_size)
     architectures = model.config.architectures or []
-    if config.model.init == "pretrained" and not any("MaskedLM" in a or "PreTraining" in a for a in architectures):
-        logger.warning(
-            "%s was saved without a masked-LM head (architectures: %s): the head starts from random weights.",
-            config.model.name,
-            ", ".join(architectures) or "unknown",
-        )
-    return model
+    if config.model.init == "scratch" or any("MaskedLM" in a or "PreTraining" in a for a in architectures):
+        return model, ()
+    logger.warning(
+        "%s was saved without a masked-LM head (architectures: %s): the head starts from random weights.",
+        config.model.name,
+        ", ".join(architectures) or "unknown",
+    )
+    return model, tuple(name for name, _ in model.named_children() if name != model.base_model_prefix)
 
 
 def masking_function(config: Config, tokenizer: Any) -> Mask:

@@ -167,3 +167,15 @@ def test_a_stop_signal_after_the_run_finished_exits_0(tiny_bert, tmp_path):
     done = subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "model and results written to" in done.stdout
+
+
+def test_generate_on_a_classifier_says_it_is_not_a_clm_run(sentiment_run, capsys):
+    err = fails_cleanly(capsys, "generate", str(sentiment_run), "--prompt", "Once")
+    assert "is not the output folder of a finished `llmkit train clm` run (it was trained by the 'sentiment'" in err
+
+
+def test_clm_takes_a_subset_of_documents_but_not_from_a_stream(capsys, tmp_path):
+    err = fails_cleanly(
+        capsys, "train", "clm", "data.streaming=true", "data.max_train_examples=5", f"output_dir={tmp_path / 'o'}"
+    )
+    assert "'data.max_train_examples' needs the whole corpus up front" in err

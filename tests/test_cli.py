@@ -64,3 +64,38 @@ def test_subprocess_exit_status_and_debug_traceback(tmp_path):
     ]
     debug = subprocess.run([*command, "--debug"], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert "Traceback" in debug.stderr
+
+
+def test_train_recipe_help_lists_its_keys(capsys):
+    main(["train", "sentiment", "--help"])
+    recipe_help = capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    generic_help = capsys.readouterr().out
+    assert recipe_help != generic_help
+    assert "  train.lr=5e-05  (float)\n      Peak learning rate." in recipe_help
+    assert "data.text_column='text'  (str)" in recipe_help and "\ndata:\n" in recipe_help
+    assert "Metrics: loss, accuracy, f1" in recipe_help
+
+
+def test_print_config_gives_a_config_that_repeats_the_run(capsys, tmp_path):
+    from llmkit.config import load_config
+    from llmkit.registry import get_recipe
+
+    main(["train", "qa", "train.lr=3e-5", "--print-config"])
+    path = tmp_path / "resolved.yaml"
+    path.write_text(capsys.readouterr().out)
+    config = load_config(get_recipe("qa").config, path, recipe="qa")
+    assert config.train.lr == 3e-5 and config == load_config(get_recipe("qa").config, None, ["train.lr=3e-5"])
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["train", "--help"], ["predict", "--help"]])
+def test_help_loads_neither_torch_nor_transformers(argv):
+    """`llmkit --help` answers at once: the heavy libraries load only for the commands that need them."""
+    code = (
+        "import sys\nfrom llmkit.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(name for name in ('torch', 'transformers', 'datasets', 'accelerate') if name in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
