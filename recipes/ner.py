@@ -40,6 +40,7 @@ from llmkit import metrics
 from llmkit.config import DataSourceConfig, ModelConfig, RunConfig
 from llmkit.data import check_utf8, load_split, prepare_once, require_columns, resolve_path, row_location, subset
 from llmkit.errors import ConfigError, UserError
+from llmkit.metrics.entities import spans  # the entities predict returns are the ones the metric counts
 from llmkit.models import TrainedRun, check_fits, ensure_pad_token, load_model, load_model_config, load_tokenizer
 from llmkit.recipe import CardInfo, Metric, Recipe, Task, output_path
 
@@ -296,20 +297,6 @@ def word_tags(predictions: list[torch.Tensor], labels: list[torch.Tensor], names
         predicted.append([names[i] for i in row_predictions[scored].tolist()])
         gold.append([names[i] for i in row_labels[scored].tolist()])
     return predicted, gold
-
-
-def spans(tags: list[str]) -> list[tuple[str, int, int]]:
-    """Entities of an IOB2 tag sequence as (type, first word, last word), as `llmkit/metrics/entities.py` counts."""
-    found, kind, start = [], None, 0
-    for position, tag in enumerate([*tags, "O"]):
-        prefix, _, name = tag.partition("-")
-        continues = prefix == "I" and name == kind
-        if kind is not None and not continues:
-            found.append((kind, start, position - 1))
-            kind = None
-        if prefix in ("B", "I") and not continues:
-            kind, start = name, position
-    return found
 
 
 # --------------------------------------------------------------------------------------------------------------
