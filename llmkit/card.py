@@ -226,7 +226,14 @@ class _RunFacts:
             return "## Results\n\nNo validation data was used, so there are no evaluation results."
         source = self.data.get("validation") or "the validation data"
         rows = "\n".join(f"| {name} | {_number(value)} |" for name, value in self.results.items())
-        return f"## Results\n\nOn the validation data (`{source}`):\n\n| metric | value |\n| --- | --- |\n{rows}"
+        best = self.metrics.get("best") or {}
+        where = (
+            f" The weights are those of step {best['step']}, the best by {best['metric']} (`train.load_best_at_end`)."
+            if best.get("loaded_at_end")
+            else ""
+        )
+        table = f"| metric | value |\n| --- | --- |\n{rows}"
+        return f"## Results\n\nOn the validation data (`{source}`):{where}\n\n{table}"
 
     def _training(self) -> str:
         train = self.config.get("train") or {}

@@ -101,13 +101,21 @@ class TrainConfig:
     on_nonfinite: Literal["stop", "skip"] = "stop"
     """What a NaN or infinite loss or gradient does: `stop` training with a message naming the step and the last
     good checkpoint, or `skip` that update (with a warning) and go on."""
+    early_stopping_patience: int = 0
+    """Stop after this many evaluations in a row without `metric_for_best` improving by more than
+    `early_stopping_threshold`; 0 turns early stopping off. Needs validation data."""
+    early_stopping_threshold: float = 0.0
+    """How much `metric_for_best` must improve on its best value so far to count as an improvement."""
+    load_best_at_end: bool = False
+    """Write the best checkpoint's weights (by `metric_for_best`) as the final model, not the last step's; evaluate
+    and save on the same steps (`eval_every` = `save_every`) so every evaluation has a checkpoint."""
 
     def __post_init__(self) -> None:
         positive = ("batch_size", "grad_accum_steps", "eval_batch_size", "log_every", "keep_last")
         for name in positive:
             if getattr(self, name) < 1:
                 raise ConfigError(f"'{name}' must be at least 1, got {getattr(self, name)}")
-        for name in ("epochs", "max_steps", "eval_every", "save_every", "num_workers"):
+        for name in ("epochs", "max_steps", "eval_every", "save_every", "num_workers", "early_stopping_patience"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"'{name}' must be 0 or more, got {getattr(self, name)}")
         if self.epochs == 0 and self.max_steps == 0:
@@ -116,8 +124,8 @@ class TrainConfig:
             raise ConfigError(f"'lr' must be positive, got {self.lr}")
         if not 0 <= self.warmup_ratio < 1:
             raise ConfigError(f"'warmup_ratio' must be in [0, 1), got {self.warmup_ratio}")
-        if self.weight_decay < 0 or self.max_grad_norm < 0:
-            raise ConfigError("'weight_decay' and 'max_grad_norm' must be 0 or more")
+        if self.weight_decay < 0 or self.max_grad_norm < 0 or self.early_stopping_threshold < 0:
+            raise ConfigError("'weight_decay', 'max_grad_norm' and 'early_stopping_threshold' must be 0 or more")
 
 
 @dataclass

@@ -44,6 +44,7 @@ from llmkit.checkpoints import (
     read_checkpoint_state,
     reporting_write_errors,
     save_checkpoint,
+    step_of,
     write_text_atomically,
     written_config,
 )
@@ -83,6 +84,10 @@ class TrainState:
     best_metric: float | None = None
     best_checkpoint: str | None = None
     history: list[dict[str, Any]] = field(default_factory=list)
+    # Early stopping: the best evaluation so far, evaluations since it improved, and why the run stopped (if it did).
+    best_eval: float | None = None
+    evals_without_improvement: int = 0
+    stopped_early: str | None = None
     # Throughput over every attempt of the run (a resumed run adds to what the checkpoint recorded).
     train_seconds: float = 0.0
     real_tokens: int = 0
@@ -196,6 +201,12 @@ class Runner:
                 "config: the training data is streamed, so its length is unknown and 'train.epochs' cannot set the "
                 "run's length. Fix: set train.max_steps=N."
             )
+        needs_validation = config.train.early_stopping_patience or config.train.load_best_at_end
+        if needs_validation and self.task.eval_dataset is None:
+            raise UserError(
+                "config: train.early_stopping_patience and train.load_best_at_end need validation data to compare "
+                "evaluations. Fix: set data.validation, or turn them off."
+            )
         self.task.model = apply_peft(self.task.model, config.peft, self.task.peft_task_type, self.task.fresh_modules)
         speedups = fastpath.speed_up(self.task.model, accelerator.device)
         self.packed = self._use_packing(config.train.batching)
@@ -221,7 +232,8 @@ class Runner:
         epochs = math.inf if self.streaming else math.ceil(max_steps / steps_per_epoch)
         # Closed however the loop ends, so an error message starts on its own line, not after the bar.
         with tqdm(total=max_steps, initial=self.state.step, disable=not main, desc="train", unit="step") as progress:
-            while self.state.step < max_steps and self.state.epoch < epochs:
+            # A run that stopped early stays stopped: resuming its last checkpoint only completes the output folder.
+            while self.state.step < max_steps and self.state.epoch < epochs and not self.state.stopped_early:
                 if self._run_epoch(max_steps, progress, window):
                     break
         state = self.state
@@ -232,6 +244,7 @@ class Runner:
             "real_tokens": state.real_tokens,
             "real_tokens_per_s": state.real_tokens / state.train_seconds if state.train_seconds else 0.0,
             "padding_fraction": 1 - state.real_tokens / state.positions if state.positions else 0.0,
+            "stopped_early": state.stopped_early,
             "hardware": describe_hardware(self.accelerator),
         }
         return self._finish(summary)
@@ -320,6 +333,7 @@ class Runner:
         if self.eval_dl is not None and _due(cfg.eval_every, step, epoch_done, end):
             self.last_eval, self.evaluated_at = self.evaluate(), step
             self.model.train()
+            end = self._stops_early() or end
         if epoch_done:
             self.state.epoch += 1
             self.state.batches_in_epoch = 0
@@ -330,6 +344,28 @@ class Runner:
             self._stop(metrics)
         window.start += time.perf_counter() - pause
         return end
+
+    def _stops_early(self) -> bool:
+        """Whether the evaluation just made ends the run (`train.early_stopping_patience`), alike on every process."""
+        cfg, state = self.config.train, self.state
+        value = self.last_eval.get(self.best.name)
+        if not cfg.early_stopping_patience or value is None:
+            return False
+        gain = (
+            None if state.best_eval is None else (value - state.best_eval) * (1 if self.best.higher_is_better else -1)
+        )
+        if gain is None or gain > cfg.early_stopping_threshold:
+            state.best_eval, state.evals_without_improvement = value, 0
+            return False
+        state.evals_without_improvement += 1
+        if state.evals_without_improvement < cfg.early_stopping_patience:
+            return False
+        state.stopped_early = (
+            f"{self.best.name} did not improve by more than {cfg.early_stopping_threshold} on its best value "
+            f"{state.best_eval:.4f} for {cfg.early_stopping_patience} evaluation(s)"
+        )
+        logger.info("stopping early at step %d: %s (train.early_stopping_patience)", state.step, state.stopped_early)
+        return True
 
     def _log_window(self, window: LogWindow, progress: tqdm) -> None:
         acc, state = self.accelerator, self.state
@@ -494,6 +530,25 @@ class Runner:
                 self.pusher.upload_checkpoint(self.output, model, self.task.tokenizer, self.state.step)
         acc.wait_for_everyone()
 
+    def _load_best(self) -> int | None:
+        """Put the best checkpoint's weights into the model (`train.load_best_at_end`); its step, or None."""
+        best = self.state.best_checkpoint
+        if best is None or not Path(best).is_dir():
+            logger.warning(
+                "train.load_best_at_end: no checkpoint recorded a %s value (evaluate and save on the same steps); "
+                "the final model is the last step's",
+                self.best.name,
+            )
+            return None
+        state = self.state
+        try:
+            self.accelerator.load_state(best)
+        except Exception as error:  # a damaged file raises many types
+            raise UserError(f"train.load_best_at_end: cannot load {best}: {str(error).splitlines()[0]}") from None
+        self.state = state  # the run's record stays the run's, not the checkpoint's
+        logger.info("load_best_at_end: the final model is %s (%s=%.4f)", best, self.best.name, state.best_metric)
+        return step_of(Path(best))
+
     def _stop(self, metrics: dict[str, float]) -> None:
         """A stop signal reached some process: checkpoint this step (once) and end the run with `Preempted`."""
         if self.saved_at != self.state.step:
@@ -512,6 +567,7 @@ class Runner:
     def _finish(self, summary: dict[str, Any]) -> dict[str, Any]:
         acc = self.accelerator
         acc.wait_for_everyone()
+        best_step = self._load_best() if self.config.train.load_best_at_end else None
         metrics = {
             "recipe": self.recipe.name,
             "eval": self.last_eval,
@@ -520,8 +576,12 @@ class Runner:
                 "metric": self.best.name,
                 "value": self.state.best_metric,
                 "checkpoint": self.state.best_checkpoint,
+                "loaded_at_end": best_step is not None,
+                "step": best_step,
             },
         }
+        if best_step is not None:  # the final model is the best checkpoint's, and so are its results
+            metrics["eval"] = _eval_at(self.state.history, best_step) or self.last_eval
         model = acc.unwrap_model(self.model)
         check_finite_weights(model, f"the model in {self.output}")
         # Every process takes part: under FSDP and ZeRO-3 this gathers the sharded weights.

@@ -446,3 +446,45 @@ def test_a_key_set_twice_in_yaml_names_both_lines(tmp_path):
     path.write_text("train:\n  lr: 1.0e-4\n  epochs: 2\n  lr: 3.0e-4\n")
     with pytest.raises(ConfigError, match=rf"{path}:4: 'train.lr' is set twice \(also on line 2\)"):
         load_config(get_recipe("sentiment").config, path)
+
+
+# Early stopping and the best model at the end.
+
+
+def test_early_stopping_ends_the_run_and_says_why(tiny, tmp_path, caplog):
+    out = tmp_path / "run"
+    caplog.set_level(logging.INFO, logger="llmkit")
+    # A learning rate this small leaves the accuracy where it is: no evaluation improves on the first.
+    settings = ("train.max_steps=20", "train.lr=1e-9", "train.early_stopping_patience=2", "train.save_every=2")
+    metrics = run(out, tiny, *settings)
+    assert metrics["train"]["steps"] == 6  # evaluations at steps 2, 4 and 6: the 2nd and 3rd did not improve
+    assert metrics["train"]["stopped_early"].startswith("accuracy did not improve by more than 0.0")
+    assert "stopping early at step 6" in caplog.text
+    # Resuming the early-stopped run continues it consistently: it stays stopped at step 6.
+    (out / "metrics.json").unlink()
+    again = run(out, tiny, *settings, "resume_from_checkpoint=latest")
+    assert again["train"]["steps"] == 6 and again["eval"] == metrics["eval"]
+
+
+def test_load_best_at_end_writes_the_best_checkpoints_weights(tiny, tmp_path):
+    out = tmp_path / "run"
+    settings = ("train.max_steps=8", "train.save_every=2", "train.keep_last=1", "train.load_best_at_end=true")
+    metrics = run(out, tiny, *settings, "train.lr=5e-3")
+    best = metrics["best"]
+    assert best["loaded_at_end"] and best["checkpoint"].endswith(f"step-{best['step']:07d}")
+    evaluations = {r["step"]: r for r in log(out) if r["kind"] == "eval"}
+    assert best["value"] == max(r["accuracy"] for r in evaluations.values())
+    assert metrics["eval"]["accuracy"] == evaluations[best["step"]]["accuracy"]
+    assert_same_weights(out, Path(best["checkpoint"]))  # the checkpoint's model.safetensors
+    assert f"The weights are those of step {best['step']}, the best by accuracy" in (out / "README.md").read_text()
+
+
+def test_early_stopping_needs_validation_data(tiny_bert, tmp_path):
+    with pytest.raises(UserError, match="need validation data"):
+        run_recipe(
+            "sentiment",
+            f"model.name={tiny_bert}",
+            "data.validation=null",
+            "train.early_stopping_patience=1",
+            f"output_dir={tmp_path / 'out'}",
+        )
