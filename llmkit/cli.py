@@ -15,11 +15,12 @@ A run stopped by SIGTERM/SIGINT checkpoints and exits with status 75 (`llmkit.gu
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from llmkit.errors import EXIT_USER_ERROR, UserError
 
@@ -187,6 +188,18 @@ def _is_main_process() -> bool:
     return int(os.environ.get("RANK", "0")) == 0
 
 
+@contextlib.contextmanager
+def user_errors(debug: bool) -> Iterator[None]:
+    """A `UserError` ends the program with one line on stderr and exit status 2 (`--debug`: the traceback)."""
+    try:
+        yield
+    except UserError as error:
+        if debug:
+            raise
+        print(f"llmkit: error: {' '.join(str(error).split())}", file=sys.stderr)  # one line, whatever the cause
+        sys.exit(EXIT_USER_ERROR)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of `llmkit` and `python -m llmkit`."""
     program = argv is None
@@ -194,11 +207,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     debug = "--debug" in argv
     argv = [a for a in argv if a != "--debug"]
     if argv[:1] == ["train"] and len(argv) > 1 and not argv[1].startswith("-") and {"-h", "--help"} & set(argv):
-        try:
+        with user_errors(debug):
             print_recipe_help(argv[1])
-        except UserError as error:
-            print(f"llmkit: error: {error}", file=sys.stderr)
-            sys.exit(EXIT_USER_ERROR)
         return
     parser = build_parser()
     # Overrides may come before or after --config, which argparse's positional handling does not allow.
@@ -218,12 +228,8 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     datasets.disable_progress_bars()
     try:
-        COMMANDS[args.command](args)
-    except UserError as error:
-        if debug:
-            raise
-        print(f"llmkit: error: {' '.join(str(error).split())}", file=sys.stderr)  # one line, whatever the cause
-        sys.exit(EXIT_USER_ERROR)
+        with user_errors(debug):
+            COMMANDS[args.command](args)
     except Preempted as stop:
         if _is_main_process():
             print(f"llmkit: {stop}", file=sys.stderr)

@@ -541,7 +541,7 @@ RESUMABLE_CHANGES = (
 
 def result_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """`key: old -> new` for every setting that differs and changes the result (not in `RESUMABLE_CHANGES`)."""
-    old, new = _flat(before), _flat(after)
+    old, new = flatten(before), flatten(after)
     changed = []
     for key in sorted(set(old) | set(new)):
         if old.get(key) != new.get(key) and not any(
@@ -551,11 +551,12 @@ def result_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     return changed
 
 
-def _flat(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+def flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested settings as `{"train.lr": 3e-5, ...}` (an empty mapping stays one value)."""
     flat: dict[str, Any] = {}
     for key, value in tree.items():
-        if isinstance(value, dict) and value and key != "config":  # model.config holds architecture overrides
-            flat.update(_flat(value, f"{prefix}{key}."))
+        if isinstance(value, dict) and value:
+            flat.update(flatten(value, f"{prefix}{key}."))
         else:
             flat[f"{prefix}{key}"] = value
     return flat

@@ -26,7 +26,7 @@ from transformers import AutoConfig, AutoTokenizer, PretrainedConfig, PreTrained
 from llmkit.config import ModelConfig
 from llmkit.config import load_config as load_run_config
 from llmkit.errors import ConfigError, UserError
-from llmkit.rundir import ADAPTER_CONFIG, DESCRIPTION_FILES, RUN_CONFIG, reading, require_finished_run
+from llmkit.rundir import ADAPTER_CONFIG, DESCRIPTION_FILES, RUN_CONFIG, reading
 
 PACKAGED = "minilm"
 
@@ -264,10 +264,12 @@ class TrainedRun:
         return _load("tokenizer", str(where), AutoTokenizer.from_pretrained, trust_remote_code=False)
 
 
-def open_run(folder: str | Path, recipe: Any, command: str) -> TrainedRun:
-    """Check that `folder` is a finished run of `recipe` (a `llmkit.recipe.Recipe`) and read its config."""
+def open_run(folder: str | Path, recipe: Any) -> TrainedRun:
+    """Read the config of the finished run of `recipe` (a `llmkit.recipe.Recipe`) in `folder`.
+
+    Callers check first that the folder is a finished run (`llmkit.rundir.require_finished_run`).
+    """
     folder = Path(folder)
-    require_finished_run(folder, command)
     config = load_run_config(recipe.config, folder / RUN_CONFIG, recipe=recipe.name)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     return TrainedRun(folder, config, device)

@@ -59,7 +59,7 @@ def run(output: str, argv: Sequence[str], stdin: TextIO | None = None, verb: Ver
     records = read_records(args, recipe.predict_fields, sys.stdin if stdin is None else stdin, verb)
     options = {"batch_size": args.batch_size, **{o.name: getattr(args, o.name) for o in recipe.predict_options}}
     with reading(folder, verb.name):
-        results = recipe.predict(open_run(folder, recipe, verb.name), records, options)
+        results = recipe.predict(open_run(folder, recipe), records, options)
     for record, result in zip(records, results, strict=True):
         if args.json:
             print(json.dumps(result, ensure_ascii=False))
@@ -85,22 +85,20 @@ def predict(output: str | Path, records: list[dict[str, str]], batch_size: int =
         raise UserError(f"predict: the '{recipe.name}' recipe has no options {sorted(unknown)}.")
     settings = {"batch_size": batch_size, **{o.name: options.get(o.name, o.default) for o in recipe.predict_options}}
     with reading(folder, PREDICT.name):
-        return recipe.predict(open_run(folder, recipe, PREDICT.name), records, settings)
+        return recipe.predict(open_run(folder, recipe), records, settings)
 
 
 def find_run_recipe(folder: Path, verb: Verb) -> Recipe:
     """The recipe of the finished run in `folder`, checked to be the one `verb` is for."""
-    if verb.recipe is None:
-        require_finished_run(folder, verb.name)
-        return recipe_of_run(folder, verb.name)
     try:
         require_finished_run(folder, verb.name)
         recipe = recipe_of_run(folder, verb.name)
     except UserError as error:
+        if verb.recipe is None:
+            raise
         recipe, problem = None, str(error)
-    else:
-        problem = f"it was trained by the '{recipe.name}' recipe"
-    if recipe is None or recipe.name != verb.recipe:
+    if verb.recipe is not None and (recipe is None or recipe.name != verb.recipe):
+        problem = problem if recipe is None else f"it was trained by the '{recipe.name}' recipe"
         raise UserError(
             f"{verb.name}: {folder} is not the output folder of a finished `llmkit train {verb.recipe}` run "
             f"({problem}). Fix: pass the output_dir of a {verb.recipe} run, or use `llmkit predict {folder}`."

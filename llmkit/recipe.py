@@ -39,6 +39,10 @@ class Metric:
     higher_is_better: bool
     description: str = ""
 
+    def improves(self, value: float, best: float | None, threshold: float = 0.0) -> bool:
+        """Whether `value` beats `best` (None: nothing yet) by more than `threshold`, in this metric's direction."""
+        return best is None or (value - best) * (1 if self.higher_is_better else -1) > threshold
+
 
 # Every recipe reports the evaluation loss; the runner computes it.
 LOSS = Metric("loss", higher_is_better=False, description="mean validation loss")

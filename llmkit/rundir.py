@@ -109,15 +109,18 @@ class RunLock:
     `fcntl.flock` on `OUTPUT_DIR/.llmkit.lock`: the operating system releases it when the process ends, however it
     ends, so a run killed with SIGKILL leaves nothing that blocks its resume. The holder's process id and command
     are written into the file, so whoever is refused learns who holds it. Readers (`push`, `predict`, `merge`, ...)
-    take the shared lock of `reading`, so they wait for no one but are refused while a run writes.
+    take the shared lock of `reading`, so they wait for no one but are refused while a run writes. A folder the lock
+    created is removed again if nothing but the lock file was written into it (a run that stopped at its checks).
     """
 
     def __init__(self, folder: Path, command: str) -> None:
         self.folder = folder
         self.command = command
         self.handle: int | None = None
+        self.created = False
 
     def __enter__(self) -> RunLock:
+        self.created = not self.folder.exists()
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             handle = os.open(self.folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
@@ -140,10 +143,13 @@ class RunLock:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self.handle is not None:
-            fcntl.flock(self.handle, fcntl.LOCK_UN)
-            os.close(self.handle)
-            self.handle = None
+        if self.handle is None:
+            return
+        if self.created and all(path.name == LOCK_FILE for path in self.folder.iterdir()):
+            shutil.rmtree(self.folder, ignore_errors=True)  # while still holding the lock: no one else saw it
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        os.close(self.handle)
+        self.handle = None
 
 
 @contextlib.contextmanager

@@ -48,7 +48,7 @@ from llmkit.checkpoints import (
     write_text_atomically,
     written_config,
 )
-from llmkit.config import RunConfig, result_changes, to_dict, with_settings
+from llmkit.config import RunConfig, flatten, result_changes, to_dict, with_settings
 from llmkit.data import LengthGroupedSampler
 from llmkit.errors import UserError
 from llmkit.evaluation import Indexed, gather_outputs, indexed_collate
@@ -56,7 +56,6 @@ from llmkit.guard import StepGuard, check_finite_weights
 from llmkit.plotting import plot_training_curves
 from llmkit.recipe import Batch, Metric, Recipe, model_inputs
 from llmkit.rundir import (
-    LOCK_FILE,
     LOG_FILE,
     METRICS_FILE,
     PLOT_FILE,
@@ -465,7 +464,7 @@ class Runner:
                 save_run_config(self.config, self.output / RUN_CONFIG, self.recipe.name)
         acc.wait_for_everyone()
         with reporting_write_errors(f"the TensorBoard log to {self.output}", self.output):
-            acc.init_trackers("tensorboard", config=_flat_hparams(to_dict(self.config)))
+            acc.init_trackers("tensorboard", config=_scalars(flatten(to_dict(self.config))))
 
     def _resume_point(self) -> tuple[Path, dict[str, Any]] | None:
         """The checkpoint to resume from and its training state, checked (recipe, model, files, settings)."""
@@ -505,18 +504,12 @@ class Runner:
     def _checkpoint_folder(self) -> Path:
         return checkpoint_folder(self.output, self.state.step)
 
-    def _is_better(self, value: float | None) -> bool:
-        best = self.state.best_metric
-        if value is None:
-            return False
-        return best is None or (value > best if self.best.higher_is_better else value < best)
-
     def _save_checkpoint(self, metrics: dict[str, float]) -> None:
         """Write `checkpoints/step-N` atomically, then keep the best and the last `keep_last`."""
         acc, folder = self.accelerator, self._checkpoint_folder()
         check_finite_weights(self.model, f"checkpoint {folder}")
         value = metrics.get(self.best.name)
-        if self._is_better(value):
+        if value is not None and self.best.improves(value, self.state.best_metric):
             self.state.best_metric, self.state.best_checkpoint = value, str(folder)
         save_checkpoint(acc, folder, vars(self.state), self.recipe.name, self.fingerprint, to_dict(self.config))
         self.saved_at = self.state.step
@@ -624,15 +617,9 @@ def _eval_at(history: list[dict[str, Any]], step: int) -> dict[str, float]:
     return {}
 
 
-def _flat_hparams(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+def _scalars(settings: dict[str, Any]) -> dict[str, Any]:
     """TensorBoard hparams take scalars only."""
-    flat: dict[str, Any] = {}
-    for key, value in tree.items():
-        if isinstance(value, dict):
-            flat.update(_flat_hparams(value, f"{prefix}{key}."))
-        elif isinstance(value, int | float | str | bool):
-            flat[f"{prefix}{key}"] = value
-    return flat
+    return {key: value for key, value in settings.items() if isinstance(value, int | float | str | bool)}
 
 
 def train(recipe: Recipe, config: RunConfig) -> dict[str, Any]:
@@ -646,16 +633,8 @@ def train(recipe: Recipe, config: RunConfig) -> dict[str, Any]:
     accelerator = make_accelerator(config, output)
     with contextlib.ExitStack() as stack:
         if accelerator.is_main_process:
-            created = not output.exists()
-            stack.callback(_remove_if_empty, output, created)
             stack.enter_context(RunLock(output, f"llmkit train {recipe.name}"))
         check_output_dir(output, bool(config.resume_from_checkpoint), config.overwrite_output_dir)
         runner = Runner(recipe, config, accelerator, best)
         with runner.guard:
             return runner.train()
-
-
-def _remove_if_empty(output: Path, created: bool) -> None:
-    """A run that stopped before writing anything leaves no folder it created behind (only its lock file)."""
-    if created and output.is_dir() and all(path.name == LOCK_FILE for path in output.iterdir()):
-        shutil.rmtree(output, ignore_errors=True)

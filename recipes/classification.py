@@ -79,14 +79,11 @@ class SentimentConfig(Config):
 def build(config: Config, accelerator: Any) -> Task:
     """Load and check the data, tokenizer and model; return the task the runner trains."""
     tokenizer = load_tokenizer(config.model)
-    check_fits(load_model_config(config.model), config.data.max_length, "data.max_length")
+    model_config = load_model_config(config.model)
+    check_fits(model_config, config.data.max_length, "data.max_length")
     names, train, validation = prepare_once(accelerator, lambda: prepare_data(config, tokenizer))
-    model_config = load_model_config(
-        config.model,
-        num_labels=len(names),
-        id2label=dict(enumerate(names)),
-        label2id={name: i for i, name in enumerate(names)},
-    )
+    model_config.num_labels = len(names)  # the setter makes placeholder names; the real ones follow
+    model_config.id2label, model_config.label2id = dict(enumerate(names)), {name: i for i, name in enumerate(names)}
     ensure_pad_token(tokenizer, model_config)
     model = load_model(AutoModelForSequenceClassification, config.model, model_config)
     collate = DataCollatorWithPadding(tokenizer, pad_to_multiple_of=8 if accelerator.device.type == "cuda" else None)

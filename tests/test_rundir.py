@@ -38,6 +38,7 @@ def test_a_second_writer_is_refused_naming_the_first(tmp_path):
 
 def test_training_into_a_folder_another_run_writes_is_refused(tiny_bert, tmp_path):
     out = tmp_path / "run"
+    out.mkdir()  # the other run's folder
     with RunLock(out, "llmkit train sentiment"), pytest.raises(UserError, match=f"is in use by process {os.getpid()}"):
         run_recipe("sentiment", f"model.name={tiny_bert}", f"output_dir={out}", "train.max_steps=1")
     assert [path.name for path in out.iterdir()] == [LOCK_FILE]  # nothing was written
