@@ -47,6 +47,11 @@ TASK_TYPES: dict[str, str] = {
     "EncoderDecoderModel": "SEQ_2_SEQ_LM",
 }
 
+# peft's wrapper for QUESTION_ANS (`PeftModelForQuestionAnswering`, peft 0.21) drops `token_type_ids` on its way to
+# the model: a BERT reader would train and predict without its segment ids while the merged model reads them. A
+# plain `PeftModel` passes every input through, so those task types get one, with their head named to train fully.
+PLAIN_WRAPPER_HEADS: dict[str, tuple[str, ...]] = {"QUESTION_ANS": ("qa_outputs",)}
+
 
 def infer_task_type(model: torch.nn.Module) -> str | None:
     """The peft task type for a transformers model class, or None (a plain `PeftModel`, e.g. for masked LM)."""
@@ -125,9 +130,12 @@ def apply_peft(
         return model
     import peft
 
+    task_type = task_type or infer_task_type(model)
+    if task_type in PLAIN_WRAPPER_HEADS:
+        fresh_modules, task_type = (*fresh_modules, *PLAIN_WRAPPER_HEADS[task_type]), None
     if fresh_modules:  # modules the checkpoint lacked: only training and saving them fully makes them real
         config = dataclasses.replace(config, modules_to_save=[*config.modules_to_save, *fresh_modules])
-    peft_config = build_peft_config(model, config, task_type or infer_task_type(model))
+    peft_config = build_peft_config(model, config, task_type)
     try:
         return peft.get_peft_model(model, peft_config)
     except ValueError as error:

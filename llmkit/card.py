@@ -22,6 +22,7 @@ from huggingface_hub import EvalResult, ModelCard, ModelCardData
 from huggingface_hub.errors import HFValidationError
 from huggingface_hub.utils import validate_repo_id
 
+from llmkit.config import load_config
 from llmkit.errors import UserError
 from llmkit.models import PACKAGED, packaged_minilm
 from llmkit.recipe import CardInfo
@@ -82,9 +83,18 @@ def _is_hub_id(name: str) -> bool:
     return True
 
 
-def _recipe_card_info(recipe: str) -> CardInfo:
+def _recipe_card_info(recipe: str, folder: Path) -> CardInfo:
+    """What the recipe (specialised to the run's config, e.g. sentence pairs) says about its task."""
     declaration = find_recipe(recipe)
-    return declaration.card if declaration is not None else CardInfo()
+    if declaration is None:
+        return CardInfo()
+    if declaration.specialize is None:
+        return declaration.card
+    try:
+        config = load_config(declaration.config, folder / RUN_CONFIG, recipe=recipe)
+    except UserError:  # a config an older llmkit wrote: the recipe's general text still fits
+        return declaration.card
+    return declaration.for_config(config).card
 
 
 def _local_card(checkpoint: Path) -> ModelCardData | None:
@@ -116,7 +126,7 @@ class _RunFacts:
         self.repo_id = repo_id
         self.config = read_saved_config(folder / RUN_CONFIG)
         self.recipe = str(self.config.get("recipe", "unknown"))
-        self.info = _recipe_card_info(self.recipe)
+        self.info = _recipe_card_info(self.recipe, folder)
         self.metrics = metrics if metrics is not None else _load_json(folder / METRICS_FILE)
         self.finished = bool(self.metrics)
         self.results = self.metrics.get("eval") or self._last_logged_eval()

@@ -11,8 +11,9 @@ those of the padded batch, to rounding.
 `PackingCollator` turns a padded batch into a packed one, marking which text each position holds in
 `segment_ids` (-1 for the little padding left at row ends); `enable` teaches a model's forward to read such a
 batch, and `packing_collator` does both for a recipe, which hands the collator to the runner
-(`Task.packed_collate_fn`). Supported: BERT-family sequence classifiers (`BertForSequenceClassification`,
-single-label) with sdpa or eager attention; the runner uses length-grouped batches for other models.
+(`Task.packed_collate_fn`). Supported: BERT-family sequence classifiers (`BertForSequenceClassification`, single
+texts and sentence pairs, every problem type) with sdpa or eager attention; the runner uses length-grouped batches
+for other models.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import torch
 from torch import nn
 from torch.nn import functional
 from transformers import BertForSequenceClassification
+from transformers.loss.loss_utils import ForSequenceClassificationLoss
 from transformers.modeling_outputs import SequenceClassifierOutput
 
 from llmkit.fastpath import query_subset_layer, unwrapped
@@ -41,8 +43,6 @@ def can_pack(model: nn.Module) -> bool:
         isinstance(model, BertForSequenceClassification)
         and not model.config.is_decoder
         and model.config._attn_implementation in ("sdpa", "eager")
-        and model.config.num_labels > 1
-        and model.config.problem_type in (None, "single_label_classification")
     )
 
 
@@ -176,5 +176,6 @@ def _packed_classifier_forward(
     logits = model.classifier(model.dropout(bert.pooler(first)))
     loss = None
     if labels is not None:
-        loss = functional.cross_entropy(logits.view(-1, model.num_labels), labels.view(-1).to(logits.device))
+        # The loss BertForSequenceClassification computes, by the config's problem type.
+        loss = ForSequenceClassificationLoss(labels, logits, model.config)
     return SequenceClassifierOutput(loss=loss, logits=logits)

@@ -26,7 +26,7 @@ from typing import Any, TextIO
 
 from llmkit.data import json_objects
 from llmkit.errors import UserError
-from llmkit.models import open_run
+from llmkit.models import TrainedRun, open_run
 from llmkit.recipe import Recipe
 from llmkit.registry import recipe_of_run
 from llmkit.rundir import reading, require_finished_run
@@ -52,14 +52,12 @@ TRANSLATE = Verb("translate", "translation", show=lambda record, result: result[
 def run(output: str, argv: Sequence[str], stdin: TextIO | None = None, verb: Verb = PREDICT) -> None:
     """Parse the recipe-specific arguments in `argv`, predict, and print one line per input record."""
     folder = Path(output)
-    recipe = find_run_recipe(folder, verb)
-    if recipe.predict is None:
-        raise UserError(f"{verb.name}: the '{recipe.name}' recipe does not support prediction yet.")
+    recipe, trained = open_for_prediction(folder, verb)
     args = build_parser(output, recipe, verb).parse_args(list(argv))
     records = read_records(args, recipe.predict_fields, sys.stdin if stdin is None else stdin, verb)
     options = {"batch_size": args.batch_size, **{o.name: getattr(args, o.name) for o in recipe.predict_options}}
     with reading(folder, verb.name):
-        results = recipe.predict(open_run(folder, recipe), records, options)
+        results = recipe.predict(trained, records, options)
     for record, result in zip(records, results, strict=True):
         if args.json:
             print(json.dumps(result, ensure_ascii=False))
@@ -77,15 +75,22 @@ def predict(output: str | Path, records: list[dict[str, str]], batch_size: int =
         options: The recipe's predict options (`temperature=0` for clm, `num_beams=4` for translation).
     """
     folder = Path(output)
-    recipe = find_run_recipe(folder, PREDICT)
-    if recipe.predict is None:
-        raise UserError(f"predict: the '{recipe.name}' recipe does not support prediction yet.")
+    recipe, trained = open_for_prediction(folder, PREDICT)
     unknown = set(options) - {o.name for o in recipe.predict_options}
     if unknown:
         raise UserError(f"predict: the '{recipe.name}' recipe has no options {sorted(unknown)}.")
     settings = {"batch_size": batch_size, **{o.name: options.get(o.name, o.default) for o in recipe.predict_options}}
     with reading(folder, PREDICT.name):
-        return recipe.predict(open_run(folder, recipe), records, settings)
+        return recipe.predict(trained, records, settings)
+
+
+def open_for_prediction(folder: Path, verb: Verb) -> tuple[Recipe, TrainedRun]:
+    """The declaration of the finished run in `folder` (specialised to its config) and the run itself."""
+    recipe = find_run_recipe(folder, verb)
+    if recipe.predict is None:
+        raise UserError(f"{verb.name}: the '{recipe.name}' recipe does not support prediction yet.")
+    trained = open_run(folder, recipe)
+    return recipe.for_config(trained.config), trained
 
 
 def find_run_recipe(folder: Path, verb: Verb) -> Recipe:
@@ -205,8 +210,13 @@ def _json_records(text: str, source: str, fields: Sequence[str], verb: Verb) -> 
 
 
 def format_result(result: dict[str, Any]) -> str:
-    """One readable line: a lone value as itself, else `key=value` pairs (nested values only with --json)."""
-    scalars = {k: v for k, v in result.items() if isinstance(v, str | int | float | bool) or v is None}
+    """One readable line: a lone value as itself, else `key=value` pairs (lists of labels comma-joined; nested
+    values only with --json)."""
+    scalars = {
+        k: ",".join(map(str, v)) if isinstance(v, list) and all(isinstance(x, str) for x in v) else v
+        for k, v in result.items()
+    }
+    scalars = {k: v for k, v in scalars.items() if isinstance(v, str | int | float | bool) or v is None}
     if len(scalars) == 1:
         return str(next(iter(scalars.values())))
     return "  ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in scalars.items())

@@ -12,7 +12,7 @@ its module and naming it in `llmkit/registry.py`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +111,9 @@ class Recipe:
             input lines fill).
         predict_options: Recipe-specific options of `llmkit predict`.
         card: What the model card says about the task.
+        specialize: `specialize(recipe, config) -> Recipe`, for a recipe whose metrics or input fields depend on
+            its config (classification's problem type and sentence pairs): the declaration a run under `config`
+            has. `metrics` then lists every metric the recipe can report. Use it through `for_config`.
     """
 
     name: str
@@ -123,10 +126,15 @@ class Recipe:
     predict_fields: tuple[str, ...] = ()
     predict_options: tuple[PredictOption, ...] = ()
     card: CardInfo = field(default_factory=CardInfo)
+    specialize: Callable[[Recipe, Any], Recipe] | None = None
 
     def __post_init__(self) -> None:
         if self.default_metric not in self.metric_names:
             raise ValueError(f"recipe {self.name}: default_metric {self.default_metric!r} is not one of its metrics")
+
+    def for_config(self, config: Any) -> Recipe:
+        """The declaration of a run under `config`: its own metrics, default metric and predict fields."""
+        return self if self.specialize is None else replace(self.specialize(self, config), specialize=None)
 
     @property
     def metric_names(self) -> list[str]:

@@ -628,6 +628,7 @@ def train(recipe: Recipe, config: RunConfig) -> dict[str, Any]:
     The best-checkpoint metric is checked before anything loads, and the main process holds the output folder's
     lock (`llmkit.rundir.RunLock`) from before it checks the folder until the run ends.
     """
+    recipe = recipe.for_config(config)
     best = recipe.metric(config.train.metric_for_best)
     output = Path(config.output_dir)
     accelerator = make_accelerator(config, output)

@@ -67,6 +67,8 @@ def train_tokenizer(
         sep_token="[SEP]",
         mask_token="[MASK]",
         model_max_length=model_max_length,
+        # BERT's inputs: segment ids mark the second text of a pair (all 0 for a single text)
+        model_input_names=["input_ids", "token_type_ids", "attention_mask"],
     )
 
 

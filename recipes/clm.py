@@ -21,7 +21,7 @@ What it does:
 
 Blocks are not masked at document boundaries: after an EOS the model may still attend to the previous document,
 as GPT-2 was trained. It learns that EOS starts a new text, and full causal attention keeps the fast fused attention
-kernel; see the README for the reasoning.
+kernel; see docs/recipes/pretraining.md for the reasoning.
 """
 
 from __future__ import annotations

@@ -189,3 +189,20 @@ def test_every_recipe_kind_gets_adapters_and_trains_only_them(kind, task_type, h
     assert any("modules_to_save" in name for name in trained) == (head is not None)
     if kind == "translation":  # both halves adapted: BERT's Linear and GPT-2's transposed Conv1D layers
         assert any(".encoder." in name for name in trained) and any("c_attn.lora_A" in name for name in trained)
+
+
+def test_a_lora_reader_reads_segment_ids_like_the_merged_model():
+    """peft's question-answering wrapper drops `token_type_ids`; llmkit's adapters must pass them through."""
+    from llmkit.adapters import apply_peft
+    from llmkit.config import PeftConfig
+
+    torch.manual_seed(0)
+    model = apply_peft(tiny("qa"), PeftConfig(method="lora"), "QUESTION_ANS").eval()
+    ids = torch.randint(1, 99, (1, 8))
+    segments = torch.tensor([[0, 0, 0, 0, 1, 1, 1, 1]])
+    with torch.no_grad():
+        with_segments = model(input_ids=ids, token_type_ids=segments).start_logits
+        without = model(input_ids=ids).start_logits
+        merged = model.merge_and_unload()(input_ids=ids, token_type_ids=segments).start_logits
+    assert not torch.allclose(with_segments, without)
+    torch.testing.assert_close(with_segments, merged)

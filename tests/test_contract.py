@@ -13,6 +13,7 @@ from helpers import ROOT, reset_accelerate, run_recipe
 from test_clm import TINY, lm_corpus  # noqa: F401 (a fixture)
 
 from llmkit.cli import main
+from llmkit.config import load_config
 from llmkit.errors import ConfigError
 from llmkit.evaluation import Indexed, gather_outputs, indexed_collate
 from llmkit.recipe import Recipe
@@ -113,6 +114,25 @@ def test_every_recipe_declares_itself(name):
     assert recipe.predict is not None and recipe.predict_fields
     assert recipe.card.pipeline_tag and recipe.card.task_name
     assert recipe.config().output_dir.startswith("runs/")
+    declared = recipe.for_config(recipe.config())  # the declaration a run with the default config has
+    assert declared.metrics and set(declared.metric_names) <= set(recipe.metric_names)
+    assert declared.default_metric in declared.metric_names and declared.specialize is None
+
+
+@pytest.mark.parametrize(
+    ("settings", "metrics", "fields"),
+    [
+        ((), ["loss", "accuracy", "f1", "matthews_correlation"], ("text",)),
+        (("data.positive_label=positive",), ["loss", "accuracy", "f1", "matthews_correlation", "f1_positive"], None),
+        (("data.problem=multi_label",), ["loss", "f1_micro", "f1_macro", "exact_match"], ("text",)),
+        (("data.problem=regression", "data.text_pair_column=b"), ["loss", "pearson", "spearmanr", "mse"], None),
+    ],
+)
+def test_a_classification_run_declares_its_problem_types_metrics_and_fields(settings, metrics, fields):
+    recipe = get_recipe("classification")
+    declared = recipe.for_config(load_config(recipe.config, None, settings))
+    assert declared.metric_names == metrics and declared.default_metric == metrics[1]
+    assert declared.predict_fields == (fields or (("text", "text_pair") if "pair" in str(settings) else ("text",)))
 
 
 def test_sentiment_is_the_text_classifier_under_its_first_name():

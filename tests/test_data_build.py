@@ -21,6 +21,8 @@ OUTPUTS = {
     "sentiment": ["train.csv", "validation.csv"],
     "qa": ["train.json", "validation.json", "train_v2.json", "validation_v2.json"],
     "ner": ["train.conll", "validation.conll", "validation.jsonl"],
+    "paraphrase": ["train.csv", "validation.csv"],
+    "similarity": ["train.csv", "validation.csv"],
 }
 
 

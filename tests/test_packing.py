@@ -11,28 +11,32 @@ from llmkit import fastpath, packing
 
 def tiny_classifier(attn_implementation: str = "sdpa", **overrides) -> torch.nn.Module:
     torch.manual_seed(0)
+    settings = {"num_labels": 3, **overrides}
     config = BertConfig(
         vocab_size=50,
         hidden_size=32,
         num_hidden_layers=2,
         num_attention_heads=4,
         intermediate_size=64,
-        num_labels=3,
         hidden_dropout_prob=0,
         attention_probs_dropout_prob=0,
-        **overrides,
+        **settings,
     )
     config._attn_implementation = attn_implementation
     return AutoModelForSequenceClassification.from_config(config)
 
 
-def padded_batch(lengths: list[int]) -> dict[str, torch.Tensor]:
+def padded_batch(lengths: list[int], problem: str = "single_label_classification") -> dict[str, torch.Tensor]:
     generator = torch.Generator().manual_seed(1)
     width = max(lengths)
     mask = torch.tensor([[1] * n + [0] * (width - n) for n in lengths])
     ids = torch.randint(1, 50, (len(lengths), width), generator=generator) * mask
-    types = torch.randint(0, 2, ids.shape, generator=generator) * mask
-    labels = torch.randint(0, 3, (len(lengths),), generator=generator)
+    types = torch.randint(0, 2, ids.shape, generator=generator) * mask  # sentence pairs: segment ids 0 and 1
+    labels = {
+        "single_label_classification": lambda: torch.randint(0, 3, (len(lengths),), generator=generator),
+        "multi_label_classification": lambda: torch.randint(0, 2, (len(lengths), 3), generator=generator).float(),
+        "regression": lambda: torch.rand(len(lengths), generator=generator) * 5,
+    }[problem]()
     return {"input_ids": ids, "attention_mask": mask, "token_type_ids": types, "labels": labels}
 
 
@@ -81,9 +85,24 @@ def test_packed_forward_equals_the_padded_one(attn_implementation, last_layer_fi
     torch.testing.assert_close(packed_model(**batch).logits, outputs[0].logits)
 
 
+@pytest.mark.parametrize(("problem", "num_labels"), [("multi_label_classification", 3), ("regression", 1)])
+def test_packed_forward_equals_the_padded_one_for_every_problem_type(problem, num_labels):
+    plain = tiny_classifier(problem_type=problem, num_labels=num_labels)
+    packed_model = copy.deepcopy(plain)
+    packing.enable(packed_model)
+    batch = padded_batch([9, 2, 5, 3, 1, 9, 4], problem)
+    outputs = [plain(**batch), packed_model(**packing.pack(batch, hidden_size=32))]
+    for output in outputs:
+        output.loss.backward()
+    torch.testing.assert_close(outputs[1].logits, outputs[0].logits)
+    torch.testing.assert_close(outputs[1].loss, outputs[0].loss)
+    for (name, a), (_, b) in zip(plain.named_parameters(), packed_model.named_parameters(), strict=True):
+        torch.testing.assert_close(b.grad, a.grad, msg=name)
+
+
 def test_only_supported_models_pack():
     assert packing.can_pack(tiny_classifier())
-    assert not packing.can_pack(tiny_classifier(problem_type="multi_label_classification"))
+    assert packing.can_pack(tiny_classifier(problem_type="multi_label_classification"))
     gpt2 = GPT2Config(n_layer=1, n_embd=16, n_head=2, vocab_size=40, pad_token_id=0)
     assert not packing.can_pack(AutoModelForSequenceClassification.from_config(gpt2))
     with pytest.raises(ValueError, match="cannot run packed batches"):

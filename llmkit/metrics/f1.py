@@ -13,8 +13,10 @@ _INPUTS = """
 Args:
     predictions (list of int): predicted class ids.
     references (list of int): true class ids.
+    positive (int, optional): score only this class (binary F1, e.g. GLUE's F1 for MRPC) instead of the macro
+        average.
 Returns:
-    f1 (float): macro-averaged F1 in [0, 1].
+    f1 (float): macro-averaged F1 (or the positive class's F1) in [0, 1].
 """
 
 
@@ -27,13 +29,13 @@ class F1(evaluate.Metric):
             features=datasets.Features({"predictions": datasets.Value("int64"), "references": datasets.Value("int64")}),
         )
 
-    def _compute(self, predictions, references):
+    def _compute(self, predictions, references, positive=None):
         predictions = np.asarray(predictions)
         references = np.asarray(references)
         scores = []
-        for label in np.union1d(predictions, references):
+        for label in np.union1d(predictions, references) if positive is None else [positive]:
             true_positive = np.sum((predictions == label) & (references == label))
             predicted = np.sum(predictions == label)
             actual = np.sum(references == label)
-            scores.append(2 * true_positive / (predicted + actual))
+            scores.append(2 * true_positive / (predicted + actual) if predicted + actual else 0.0)
         return {"f1": float(np.mean(scores)) if scores else 0.0}

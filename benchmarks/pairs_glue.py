@@ -1,0 +1,206 @@
+"""Benchmark: llmkit's classification recipe on GLUE sentence pairs (MRPC, STS-B) against a plain Trainer, in one run.
+
+    .venv/bin/python benchmarks/pairs_glue.py --task mrpc [--epochs 2] [--shared ../shared] [--no-trainer]
+    .venv/bin/python benchmarks/pairs_glue.py --task stsb [--epochs 3]
+
+Setting (the same for both contenders): the packaged all-MiniLM-L6-v2, the full GLUE train set of the task (MRPC
+3,668 pairs, STS-B 5,749), batch 32, lr 5e-5, no warmup, no weight decay, max length 128, fp32 on this CPU; metrics
+on the full dev set (MRPC 408: accuracy and F1 of the paraphrase class; STS-B 1,500: Pearson and Spearman). The
+texts are the pair as BERT reads it (`[CLS] a [SEP] b [SEP]` with segment ids). Contenders: llmkit (`data.problem`
+single_label or regression, packed random batches) and `transformers.Trainer` with its defaults (random batches
+padded to the longest pair), seeded alike so the classifier head starts the same. The GLUE files are read with
+quoting off (their texts hold unbalanced double quotes, see ../shared/data/glue/SOURCE.txt) and handed to both as
+the same rows. Throughput counts real (non-padding) tokens per second of training-loop time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from scipy.stats import pearsonr, spearmanr
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TQDM_DISABLE", "1")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from datasets import Dataset  # noqa: E402
+from sentiment_sst2 import CountingCollator, flops_per_token, matmul_gflops  # noqa: E402
+from transformers import (  # noqa: E402
+    AutoModelForSequenceClassification,
+    AutoTokenizer,
+    Trainer,
+    TrainingArguments,
+    set_seed,
+)
+
+from llmkit.config import load_config  # noqa: E402
+from llmkit.models import packaged_minilm  # noqa: E402
+from llmkit.registry import get_recipe  # noqa: E402
+from llmkit.runner import train  # noqa: E402
+
+BATCH, LR, MAX_LENGTH, SEED = 32, 5e-5, 128, 42
+# task -> (folder, first text, second text, label column, problem)
+TASKS = {
+    "mrpc": ("MRPC", "#1 String", "#2 String", "Quality", "single_label"),
+    "stsb": ("STS-B", "sentence1", "sentence2", "score", "regression"),
+}
+
+
+def read_pairs(path: Path, task: str) -> list[dict]:
+    """The GLUE file's pairs as {sentence1, sentence2, label} rows (quoting off, BOM stripped)."""
+    _, first, second, label, problem = TASKS[task]
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    cast = float if problem == "regression" else int
+    return [{"sentence1": r[first], "sentence2": r[second], "label": cast(r[label])} for r in rows]
+
+
+def scores(task: str, predictions: np.ndarray, labels: np.ndarray) -> dict[str, float]:
+    """The task's GLUE metrics, computed here for the Trainer (llmkit reports its own)."""
+    if task == "stsb":
+        return {
+            "pearson": float(pearsonr(predictions, labels)[0]),
+            "spearmanr": float(spearmanr(predictions, labels)[0]),
+        }
+    true_positive = float(((predictions == 1) & (labels == 1)).sum())
+    f1 = 2 * true_positive / ((predictions == 1).sum() + (labels == 1).sum())
+    return {"accuracy": float((predictions == labels).mean()), "f1_positive": float(f1)}
+
+
+def run_llmkit(task: str, files: tuple[Path, Path], output: Path, epochs: int) -> dict:
+    problem = TASKS[task][4]
+    overrides = [
+        f"output_dir={output}",
+        "model.name=minilm",
+        f"data.train={files[0]}",
+        f"data.validation={files[1]}",
+        "data.text_column=sentence1",
+        "data.text_pair_column=sentence2",
+        f"data.problem={problem}",
+        f"data.max_length={MAX_LENGTH}",
+        f"train.epochs={epochs}",
+        f"train.batch_size={BATCH}",
+        f"train.lr={LR}",
+        "train.warmup_ratio=0",
+        "train.weight_decay=0",
+        "train.log_every=1000",
+        f"seed={SEED}",
+    ]
+    if problem == "single_label":
+        overrides.append("data.positive_label=1")
+    recipe = get_recipe("classification")
+    metrics = train(recipe, load_config(recipe.config, None, overrides))
+    trained = metrics["train"]
+    names = ("pearson", "spearmanr") if problem == "regression" else ("accuracy", "f1_positive")
+    return {
+        **{name: metrics["eval"][name] for name in names},
+        "train_seconds": trained["train_seconds"],
+        "real_tokens": trained["real_tokens"],
+        "positions": round(trained["real_tokens"] / (1 - trained["padding_fraction"])),
+    }
+
+
+def run_trainer(task: str, rows: tuple[list[dict], list[dict]], output: Path, epochs: int) -> dict:
+    regression = TASKS[task][4] == "regression"
+    tokenizer = AutoTokenizer.from_pretrained(packaged_minilm())
+    set_seed(SEED)  # the classifier head's initialisation, as llmkit seeds it
+    model = AutoModelForSequenceClassification.from_pretrained(
+        packaged_minilm(), num_labels=1 if regression else 2, problem_type="regression" if regression else None
+    )
+
+    def encode(part):
+        encoded = tokenizer(
+            [r["sentence1"] for r in part], [r["sentence2"] for r in part], truncation=True, max_length=MAX_LENGTH
+        )
+        return Dataset.from_dict({**encoded, "labels": [r["label"] for r in part]})
+
+    train_set, dev_set = encode(rows[0]), encode(rows[1])
+    args = TrainingArguments(
+        output_dir=str(output),
+        per_device_train_batch_size=BATCH,
+        per_device_eval_batch_size=64,
+        learning_rate=LR,
+        num_train_epochs=epochs,
+        eval_strategy="no",
+        save_strategy="no",
+        report_to="none",
+        seed=SEED,
+        use_cpu=True,
+        disable_tqdm=True,
+        logging_strategy="no",
+    )
+    trainer = Trainer(model=model, args=args, train_dataset=train_set, data_collator=CountingCollator(tokenizer))
+    CountingCollator.positions = 0
+    result = trainer.train()
+    positions = CountingCollator.positions
+    logits = trainer.predict(dev_set).predictions
+    predictions = logits.squeeze(-1) if regression else logits.argmax(-1)
+    return {
+        **scores(task, predictions, np.array(dev_set["labels"])),
+        "train_seconds": result.metrics["train_runtime"],
+        "real_tokens": epochs * sum(len(ids) for ids in train_set["input_ids"]),
+        "positions": positions,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--task", choices=sorted(TASKS), required=True)
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--no-trainer", action="store_true", help="run llmkit alone")
+    args = parser.parse_args()
+    folder = args.shared / "data" / "glue" / TASKS[args.task][0]
+    if not folder.exists():
+        sys.exit(f"{folder} not found: pass --shared (the GLUE train.tsv and dev.tsv of the task)")
+    rows = (read_pairs(folder / "train.tsv", args.task), read_pairs(folder / "dev.tsv", args.task))
+    out = ROOT / "benchmarks" / "results" / f"pairs_{args.task}.json"
+
+    load_before = os.getloadavg()[0]
+    peak = matmul_gflops()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        files = []
+        for name, part in zip(("train", "dev"), rows, strict=True):
+            files.append(tmp / f"{name}.jsonl")
+            files[-1].write_text("".join(json.dumps(r) + "\n" for r in part), encoding="utf-8")
+        results = {"llmkit": run_llmkit(args.task, tuple(files), tmp / "llmkit", args.epochs)}
+        if not args.no_trainer:
+            results["trainer_default"] = run_trainer(args.task, rows, tmp / "trainer", args.epochs)
+    model = AutoModelForSequenceClassification.from_pretrained(packaged_minilm(), num_labels=2)
+    mean_length = results["llmkit"]["real_tokens"] / len(rows[0]) / args.epochs
+    per_token = flops_per_token(model, mean_length)
+    for result in results.values():
+        result["real_tokens_per_s"] = result["real_tokens"] / result["train_seconds"]
+        result["padding_fraction"] = 1 - result["real_tokens"] / result["positions"]
+        result["mfu"] = result["real_tokens_per_s"] * per_token / (peak * 1e9)
+    summary = {
+        "task": args.task,
+        "epochs": args.epochs,
+        "train_pairs": len(rows[0]),
+        "dev_pairs": len(rows[1]),
+        "matmul_gflops": peak,
+        "load_average_before": load_before,
+        "load_average_after": os.getloadavg()[0],
+        "results": results,
+    }
+    if "trainer_default" in results:
+        summary["speedup_vs_trainer_default"] = (
+            results["llmkit"]["real_tokens_per_s"] / results["trainer_default"]["real_tokens_per_s"]
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(summary, indent=2))
+    print(json.dumps(summary, indent=2))
+
+
+if __name__ == "__main__":
+    main()
