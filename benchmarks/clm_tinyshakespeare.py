@@ -1,6 +1,6 @@
 """Benchmark: a GPT-2 from scratch on Tiny Shakespeare for a fixed CPU budget, through llmkit's clm recipe.
 
-    python benchmarks/clm_tinyshakespeare.py                       # the 20-minute run whose figures are in docs/benchmarks.md
+    python benchmarks/clm_tinyshakespeare.py                       # the 20-minute run of docs/benchmarks.md
     python benchmarks/clm_tinyshakespeare.py --budget-minutes 2    # a quick look
     make benchmark RECIPE=clm_tinyshakespeare ARGS="--budget-minutes 5"
 
@@ -157,7 +157,7 @@ def main() -> None:
         ]
     )
     log = [json.loads(line) for line in (work / "calibration" / "train_log.jsonl").read_text().splitlines()]
-    # The first steps warm up allocators and kernels (in the run of docs/benchmarks.md, 6 steps gave 11.9 s/step where the
+    # The first steps warm up allocators and kernels (in the documented run, 6 steps gave 11.9 s/step where the
     # long run then took 8.3): time the second half.
     rates = [r["tokens_per_s"] for r in log if r["kind"] == "train"]
     rates = rates[len(rates) // 2 :]

@@ -21,6 +21,7 @@ from transformers import PretrainedConfig
 
 from llmkit.config import PeftConfig
 from llmkit.errors import ConfigError
+from llmkit.rundir import usual_permissions
 
 # Module-name suffixes that get LoRA updates, per `config.model_type`: every projection in attention and MLP.
 LORA_TARGETS: dict[str, list[str]] = {
@@ -179,6 +180,7 @@ def save_model(model: torch.nn.Module, folder: Path, state_dict: dict[str, torch
         state_dict: Its full weights, gathered from all processes when they are sharded (FSDP, ZeRO-3).
     """
     model.save_pretrained(folder, safe_serialization=True, state_dict=state_dict)
+    usual_permissions(folder)
     if is_adapter(model):
         base = model.get_base_model()
         base.config.architectures = [type(base).__name__]

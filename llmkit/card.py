@@ -64,6 +64,46 @@ def build_model_card(folder: Path, repo_id: str | None = None, metrics: dict[str
     return ModelCard(f"---\n{data.to_yaml()}\n---\n\n{run.body()}")
 
 
+def add_eval_result(folder: Path, record: dict[str, Any]) -> Path:
+    """Add an `llmkit evaluate` result (`llmkit.scoring`) to the model-index of the run's card, keeping the rest.
+
+    A result of the same name, data and split replaces the earlier one; other results and the card's text stay.
+    """
+    path = folder / CARD_FILE
+    card = ModelCard.load(path, ignore_metadata_errors=True) if path.is_file() else build_model_card(folder)
+    run = _RunFacts(folder, None)
+    added = eval_results(run, record["data"], record["split"], record["name"], record["metrics"])
+    replaced = {(result.dataset_name, result.dataset_split, result.metric_name) for result in added}
+    kept = [r for r in card.data.eval_results or [] if (r.dataset_name, r.dataset_split, r.metric_name) not in replaced]
+    card.data.eval_results = kept + added
+    card.data.model_name = card.data.model_name or run.model_name
+    card.save(path)
+    return path
+
+
+def eval_results(
+    run: _RunFacts, source: str, split: str | None, label: str, numbers: dict[str, Any]
+) -> list[EvalResult]:
+    """The model-index entries of one evaluation's numeric metrics; `label` names it (`validation`, or an
+    `llmkit evaluate` name)."""
+    on_hub = source != "unknown data" and _is_hub_id(source)
+    return [
+        EvalResult(
+            task_type=run.info.pipeline_tag or run.recipe,
+            task_name=run.info.task_name or run.recipe,
+            dataset_type=source if on_hub else Path(source).name,
+            dataset_name=source if on_hub else f"{Path(source).name} (local file)",
+            dataset_config=run.data.get("dataset_config") if on_hub else None,
+            dataset_split=split if on_hub else None,
+            metric_type=name,
+            metric_name=f"{label} {name}",
+            metric_value=float(value),
+        )
+        for name, value in numbers.items()
+        if isinstance(value, int | float) and not isinstance(value, bool)
+    ]
+
+
 def _load_json(path: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
@@ -178,22 +218,7 @@ class _RunFacts:
 
     def eval_results(self) -> list[EvalResult]:
         source = str(self.data.get("validation") or self.data.get("train") or "unknown data")
-        on_hub = source != "unknown data" and _is_hub_id(source)
-        numbers = {k: v for k, v in self.results.items() if isinstance(v, int | float) and not isinstance(v, bool)}
-        return [
-            EvalResult(
-                task_type=self.info.pipeline_tag or self.recipe,
-                task_name=self.info.task_name or self.recipe,
-                dataset_type=source if on_hub else Path(source).name,
-                dataset_name=source if on_hub else f"{Path(source).name} (local file)",
-                dataset_config=self.data.get("dataset_config") if on_hub else None,
-                dataset_split=self.data.get("validation_split") if on_hub else None,
-                metric_type=name,
-                metric_name=f"validation {name}",
-                metric_value=float(value),
-            )
-            for name, value in numbers.items()
-        ]
+        return eval_results(self, source, self.data.get("validation_split"), "validation", self.results)
 
     # -------------------------------------------------------------------------------------------------------- body
     def body(self) -> str:

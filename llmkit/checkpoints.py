@@ -25,7 +25,7 @@ import torch
 from accelerate import Accelerator
 
 from llmkit.errors import UserError
-from llmkit.rundir import CHECKPOINTS
+from llmkit.rundir import CHECKPOINTS, usual_permissions
 
 logger = logging.getLogger("llmkit")
 
@@ -200,6 +200,8 @@ def save_checkpoint(
     failure: Exception | None = None
     try:
         acc.save_state(str(partial))
+        if acc.is_main_process:
+            usual_permissions(partial)
     except Exception as error:  # safetensors, torch.save and the OS each raise their own type for a full disk
         failure = error
     # Every process's files (each writes its own random state) must be in place before the marker says so,

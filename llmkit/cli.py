@@ -7,6 +7,7 @@
     llmkit translate OUT (--text TEXT | --file FILE)    translate with a model trained by the translation recipe
     llmkit generate OUTPUT_DIR --prompt TEXT [...]     sample text from a trained causal language model
     llmkit merge OUT --to MERGED                       fold a LoRA/IA3 adapter into a plain model folder
+    llmkit evaluate RUN [RUN ...] --data FILE_OR_HUB_ID [--json] [key=value]   score runs with their metrics
 
 Bad input ends with one line on stderr and exit status 2; `--debug` (anywhere) shows the traceback instead.
 A run stopped by SIGTERM/SIGINT checkpoints and exits with status 75 (`llmkit.guard.EXIT_PREEMPTED`).
@@ -20,6 +21,7 @@ import logging
 import os
 import signal
 import sys
+import warnings
 from collections.abc import Iterator, Sequence
 
 from llmkit.errors import EXIT_USER_ERROR, UserError
@@ -72,12 +74,31 @@ def build_parser() -> argparse.ArgumentParser:
         verb.add_argument("output_dir", help="the run's output folder")
         verb.add_argument("options", nargs=argparse.REMAINDER, help="--text/--prompt TEXT, --file FILE, ...")
 
+    _add_evaluate(commands)
+
     merge = commands.add_parser(
         "merge", help="fold an adapter into a plain model", description="Merge a run's adapter into its base model."
     )
     merge.add_argument("output_dir", help="output folder of a run trained with peft.method=lora or ia3")
     merge.add_argument("--to", required=True, help="new folder for the merged model (loads without peft)")
     return parser
+
+
+def _add_evaluate(commands: argparse._SubParsersAction) -> None:
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="score finished runs on labelled data with their recipe's metrics",
+        description="Score finished runs on labelled data (any format their recipe trains on) with the recipe's "
+        "own metrics; writes RUN/eval/NAME.json. key=value settings change how the data is read (columns, "
+        "data.max_length, generation settings).",
+    )
+    evaluate.add_argument("runs", nargs="+", metavar="RUN|key=value", help="run output folders, and settings")
+    evaluate.add_argument("--data", required=True, help="a data file or hub dataset id, read as the recipe trains")
+    evaluate.add_argument("--split", help="the hub dataset's split (default: the run's data.validation_split)")
+    evaluate.add_argument("--name", help="names the result RUN/eval/NAME.json (default: from --data and --split)")
+    evaluate.add_argument("--batch-size", type=int, help="examples per forward pass (default: train.eval_batch_size)")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON record per run instead of a table")
+    evaluate.add_argument("--update-card", action="store_true", help="add the result to each run's model card")
 
 
 def cmd_recipes(args: argparse.Namespace) -> None:
@@ -167,6 +188,27 @@ def cmd_generate(args: argparse.Namespace) -> None:
     run(args.output_dir, args.options, verb=GENERATE)
 
 
+def cmd_evaluate(args: argparse.Namespace) -> None:
+    import json
+
+    from llmkit.scoring import evaluate_runs, format_table
+
+    folders = [item for item in args.runs if "=" not in item]
+    if args.batch_size is not None and args.batch_size < 1:
+        raise UserError(f"evaluate: --batch-size must be at least 1, got {args.batch_size}")
+    records = evaluate_runs(
+        folders,
+        args.data,
+        split=args.split,
+        name=args.name,
+        overrides=[item for item in args.runs if "=" in item],
+        batch_size=args.batch_size,
+        update_card=args.update_card,
+    )
+    if _is_main_process():
+        print("\n".join(json.dumps(record) for record in records) if args.json else format_table(records))
+
+
 def cmd_merge(args: argparse.Namespace) -> None:
     from llmkit.models import merge_adapter
 
@@ -180,6 +222,7 @@ COMMANDS = {
     "predict": cmd_predict,
     "translate": cmd_translate,
     "generate": cmd_generate,
+    "evaluate": cmd_evaluate,
     "merge": cmd_merge,
 }
 
@@ -198,6 +241,27 @@ def user_errors(debug: bool) -> Iterator[None]:
             raise
         print(f"llmkit: error: {' '.join(str(error).split())}", file=sys.stderr)  # one line, whatever the cause
         sys.exit(EXIT_USER_ERROR)
+
+
+def quiet_libraries(debug: bool) -> None:
+    """Show llmkit's own lines, progress bars and errors; the libraries' chatter only with `--debug`.
+
+    Without it: no weight-loading report tables and progress bars from transformers (a task head the checkpoint
+    lacks is expected, and llmkit says what it loads), no dataset progress bars, no accelerate notices
+    (`Removed shared tensor ...`) and no deprecation warnings aimed at library authors. Errors still show.
+    """
+    import datasets
+    import transformers
+
+    datasets.disable_progress_bars()
+    logging.getLogger("accelerate").setLevel(logging.DEBUG if debug else logging.ERROR)
+    if debug:
+        transformers.logging.set_verbosity_warning()  # the library default
+        return
+    transformers.logging.set_verbosity_error()
+    transformers.logging.disable_progress_bar()
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -221,12 +285,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.overrides = [*args.overrides, *extra]
     level = logging.DEBUG if debug else logging.INFO if _is_main_process() else logging.WARNING
     logging.basicConfig(level=level, format="%(message)s")
-    logging.getLogger("accelerate").setLevel(logging.DEBUG if debug else logging.WARNING)
-    import datasets
-
+    quiet_libraries(debug)
     from llmkit.guard import Preempted  # after parsing: `llmkit --help` needs neither torch nor accelerate
 
-    datasets.disable_progress_bars()
     try:
         with user_errors(debug):
             COMMANDS[args.command](args)

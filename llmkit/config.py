@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import difflib
+import importlib.util
 import inspect
 import re
 import textwrap
@@ -51,6 +52,11 @@ class ModelConfig:
 
     SHORTHAND: typing.ClassVar[str] = "name"  # `model=gpt2` means `model.name=gpt2`
     EXTRA_KEYS: typing.ClassVar[str] = "config"
+
+
+# train.report_to name -> the module it needs (accelerate's trackers of the same names)
+TRACKERS = {"tensorboard": "tensorboard", "wandb": "wandb", "mlflow": "mlflow"}
+TRACKER_PACKAGES = {"mlflow": "mlflow-skinny"}
 
 
 @dataclass
@@ -109,6 +115,11 @@ class TrainConfig:
     load_best_at_end: bool = False
     """Write the best checkpoint's weights (by `metric_for_best`) as the final model, not the last step's; evaluate
     and save on the same steps (`eval_every` = `save_every`) so every evaluation has a checkpoint."""
+    report_to: list[str] = field(default_factory=lambda: ["tensorboard"])
+    """Experiment trackers that get the run config and every logged value: any of `tensorboard` (written to
+    OUTPUT_DIR/tensorboard), `wandb` (Weights & Biases; `WANDB_MODE=offline` keeps it local, its files go to
+    OUTPUT_DIR/wandb), `mlflow` (to `MLFLOW_TRACKING_URI`, else a file store in OUTPUT_DIR/mlruns); `[none]` for
+    none. train_log.jsonl is written either way."""
 
     def __post_init__(self) -> None:
         positive = ("batch_size", "grad_accum_steps", "eval_batch_size", "log_every", "keep_last")
@@ -126,6 +137,22 @@ class TrainConfig:
             raise ConfigError(f"'warmup_ratio' must be in [0, 1), got {self.warmup_ratio}")
         if self.weight_decay < 0 or self.max_grad_norm < 0 or self.early_stopping_threshold < 0:
             raise ConfigError("'weight_decay', 'max_grad_norm' and 'early_stopping_threshold' must be 0 or more")
+        self._check_trackers()
+
+    def _check_trackers(self) -> None:
+        if self.report_to == ["none"]:
+            return
+        if not set(self.report_to) <= set(TRACKERS):
+            raise ConfigError(
+                f"'report_to' must list trackers from {', '.join(TRACKERS)}, or be [none]; got {self.report_to}"
+            )
+        missing = [name for name in self.report_to if importlib.util.find_spec(TRACKERS[name]) is None]
+        if missing:
+            packages = " ".join(TRACKER_PACKAGES.get(name, name) for name in missing)
+            raise ConfigError(
+                f"'report_to' names {', '.join(missing)}, which is not installed. Fix: pip install {packages}, or "
+                "remove it from train.report_to."
+            )
 
 
 @dataclass

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from accelerate import Accelerator
 from accelerate.utils import broadcast_object_list
-from torch.utils.data import Sampler
+from torch.utils.data import DataLoader, Sampler
 
 from llmkit.errors import UserError
 
@@ -208,6 +208,20 @@ def require_columns(dataset: datasets.Dataset, columns: dict[str, str], source: 
             raise UserError(
                 f"{source}: has no column '{column}' (from {key}). Columns: {available}. Fix: set {key} to one of them."
             )
+
+
+def make_loader(dataset: Any, sampler: Any, collate: Any, batch_size: int, num_workers: int, seed: int) -> DataLoader:
+    """The DataLoader every training and evaluation pass uses."""
+    return DataLoader(
+        dataset,
+        batch_size=batch_size,
+        sampler=sampler,
+        collate_fn=collate,
+        num_workers=num_workers,
+        # A private generator keeps DataLoader start-up from drawing on the global RNG, which would shift
+        # dropout masks after a resume.
+        generator=torch.Generator().manual_seed(seed),
+    )
 
 
 class LengthGroupedSampler(Sampler[int]):

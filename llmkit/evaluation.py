@@ -20,9 +20,10 @@ from typing import Any
 
 import torch
 from accelerate import Accelerator
-from torch.utils.data import Dataset
+from torch.utils.data import DataLoader, Dataset, IterableDataset
 
-from llmkit.recipe import Batch, model_inputs
+from llmkit.data import LengthGroupedSampler, make_loader
+from llmkit.recipe import Batch, Recipe, Task, model_inputs
 
 INDEX = "meta_eval_index"  # each example's position in the evaluation dataset
 WIDTH = "meta_eval_width:"  # prefix of the entries that record each example's own width
@@ -50,6 +51,36 @@ def indexed_collate(collate: Callable[[list[Any]], Batch]) -> Callable[[list[tup
         return batch
 
     return collate_indexed
+
+
+def eval_loader(task: Task, batch_size: int, config: Any) -> DataLoader:
+    """The evaluation batches of `task` (a `RunConfig` gives the workers and seed): longest first, for tight
+    padding; `gather_outputs` hands the outputs back in dataset order. A stream is read in its own order."""
+    workers, seed = config.train.num_workers, config.seed
+    if isinstance(task.eval_dataset, IterableDataset):
+        return make_loader(task.eval_dataset, None, task.collate_fn, batch_size, workers, seed)
+    lengths = task.eval_lengths
+    sampler = LengthGroupedSampler(
+        lengths if lengths is not None else [0] * len(task.eval_dataset),
+        batch_size,
+        seed=seed,
+        shuffle=False,
+        group_by_length=lengths is not None,
+    )
+    return make_loader(Indexed(task.eval_dataset), sampler, indexed_collate(task.collate_fn), batch_size, workers, seed)
+
+
+def evaluate_task(
+    accelerator: Accelerator, model: torch.nn.Module, batches: Any, task: Task, recipe: Recipe
+) -> dict[str, float]:
+    """The mean loss and the recipe's declared metrics of `model` on `batches` (made by `eval_loader`)."""
+    gathered = gather_outputs(accelerator, model, batches, task.eval_step)
+    metrics = {"loss": float(gathered["loss"].mean())}
+    if task.compute_metrics is not None:
+        computed = task.compute_metrics(gathered)
+        recipe.check_metrics(computed)
+        metrics.update(computed)
+    return metrics
 
 
 def gather_outputs(

@@ -26,7 +26,7 @@ from transformers import AutoConfig, AutoTokenizer, PretrainedConfig, PreTrained
 from llmkit.config import ModelConfig
 from llmkit.config import load_config as load_run_config
 from llmkit.errors import ConfigError, UserError
-from llmkit.rundir import ADAPTER_CONFIG, DESCRIPTION_FILES, RUN_CONFIG, reading
+from llmkit.rundir import ADAPTER_CONFIG, DESCRIPTION_FILES, RUN_CONFIG, reading, usual_permissions
 
 PACKAGED = "minilm"
 
@@ -233,6 +233,7 @@ def merge_adapter(folder: Path, target: Path) -> Path:
         merged = load_trained_model(folder).merge_and_unload()
         target.mkdir(parents=True, exist_ok=True)
         merged.save_pretrained(target, safe_serialization=True)
+        usual_permissions(target)
         AutoTokenizer.from_pretrained(folder).save_pretrained(target)
         for name in DESCRIPTION_FILES:
             if (folder / name).is_file():

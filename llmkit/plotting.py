@@ -10,6 +10,9 @@ import matplotlib
 matplotlib.use("Agg")  # no display on training machines
 import matplotlib.pyplot as plt
 
+COLUMNS = 3  # panels per row: the loss, then one panel per validation metric
+FEW_POINTS = 30
+
 
 def plot_training_curves(history: list[dict[str, Any]], path: Path) -> None:
     """Plot training loss and every evaluation metric against the optimizer step.
@@ -22,15 +25,22 @@ def plot_training_curves(history: list[dict[str, Any]], path: Path) -> None:
     evals = [r for r in history if r["kind"] == "eval"]
     metrics = [k for k in (evals[0] if evals else {}) if k not in ("kind", "step", "loss")]
     panels = 1 + len(metrics)
-    figure, axes = plt.subplots(1, panels, figsize=(5 * panels, 3.8), squeeze=False)
-    loss_axis = axes[0][0]
+    columns = min(panels, COLUMNS)
+    rows = -(-panels // columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(5 * columns, 3.8 * rows), squeeze=False)
+    flat = [axis for row in axes for axis in row]
+    for unused in flat[panels:]:
+        unused.set_visible(False)
+    loss_axis = flat[0]
     if train:
-        loss_axis.plot([r["step"] for r in train], [r["loss"] for r in train], label="train")
+        # A short run logs a few points: markers show where they are, a line alone would suggest more.
+        style = "o-" if len(train) <= FEW_POINTS else "-"
+        loss_axis.plot([r["step"] for r in train], [r["loss"] for r in train], style, label="train")
     if evals:
         loss_axis.plot([r["step"] for r in evals], [r["loss"] for r in evals], "o-", label="validation")
     loss_axis.set(title="loss", xlabel="step")
     loss_axis.legend()
-    for axis, name in zip(axes[0][1:], metrics, strict=True):
+    for axis, name in zip(flat[1:panels], metrics, strict=True):
         axis.plot([r["step"] for r in evals], [r[name] for r in evals], "o-", color="tab:green")
         axis.set(title=f"validation {name}", xlabel="step")
     figure.tight_layout()

@@ -4,6 +4,7 @@
     llmkit predict runs/sentiment --text "Great." --text "Awful."     one result per --text
     llmkit predict runs/sentiment --file reviews.txt --json      plain text: one input per line
     llmkit predict runs/qa --file questions.jsonl                JSON lines: one record of fields per line
+    llmkit predict runs/sentiment --file reviews.csv             a table (csv/tsv/parquet): a record per row
     cat reviews.txt | llmkit predict runs/sentiment              stdin: text lines (or JSON lines with --jsonl)
     llmkit predict runs/qa --help                                the fields and options of this run's recipe
     llmkit generate runs/clm --prompt "Once" --temperature 0     the same as predict, printing prompt + text
@@ -11,7 +12,10 @@
 
 The run's recipe (from `run_config.yaml`) declares its input fields, its options and its `predict` function
 (`llmkit.recipe.Recipe`); this module reads and checks the inputs, opens the run (`llmkit.models.TrainedRun`) and
-prints the results: one line per input, as text or as JSON (`--json`).
+prints the results: one line per input, as text or as JSON (`--json`). A table is read by the same reader as
+training data; each field comes from the column of its name or, failing that, the column the run trained on
+(`data.<field>_column`, e.g. `data.text_column=review`). Other columns (labels) are not used: `llmkit evaluate`
+scores labelled data.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from llmkit.data import json_objects
+from llmkit.data import json_objects, load_split, row_location
 from llmkit.errors import UserError
 from llmkit.models import TrainedRun, open_run
 from llmkit.recipe import Recipe
@@ -32,6 +36,7 @@ from llmkit.registry import recipe_of_run
 from llmkit.rundir import reading, require_finished_run
 
 JSON_SUFFIXES = (".jsonl", ".json")
+TABLE_SUFFIXES = (".csv", ".tsv", ".parquet")
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,8 @@ def run(output: str, argv: Sequence[str], stdin: TextIO | None = None, verb: Ver
     folder = Path(output)
     recipe, trained = open_for_prediction(folder, verb)
     args = build_parser(output, recipe, verb).parse_args(list(argv))
-    records = read_records(args, recipe.predict_fields, sys.stdin if stdin is None else stdin, verb)
+    columns = field_columns(recipe.predict_fields, trained.config)
+    records = read_records(args, recipe.predict_fields, sys.stdin if stdin is None else stdin, verb, columns)
     options = {"batch_size": args.batch_size, **{o.name: getattr(args, o.name) for o in recipe.predict_options}}
     with reading(folder, verb.name):
         results = recipe.predict(trained, records, options)
@@ -125,8 +131,9 @@ def build_parser(output: str, recipe: Recipe, verb: Verb = PREDICT) -> argparse.
         )
     parser.add_argument(
         "--file",
-        help=f"inputs: JSON lines with the fields {', '.join(fields)} ({'/'.join(JSON_SUFFIXES)}), or plain "
-        f"text with one '{fields[0]}' per line; '-' reads stdin",
+        help=f"inputs: a table ({'/'.join(TABLE_SUFFIXES)}) with a column per field, JSON lines with the fields "
+        f"{', '.join(fields)} ({'/'.join(JSON_SUFFIXES)}), or plain text with one '{fields[0]}' per line; '-' reads "
+        "stdin",
     )
     parser.add_argument("--jsonl", action="store_true", help="read stdin (or --file) as JSON lines")
     parser.add_argument("--json", action="store_true", help="print one JSON object per input")
@@ -143,8 +150,19 @@ def build_parser(output: str, recipe: Recipe, verb: Verb = PREDICT) -> argparse.
     return parser
 
 
+def field_columns(fields: Sequence[str], config: Any) -> dict[str, str]:
+    """Each field's training column (`data.text_column` for `text`), where the run's config names one."""
+    data = getattr(config, "data", None)
+    named = {name: getattr(data, f"{name}_column", None) for name in fields}
+    return {name: column for name, column in named.items() if isinstance(column, str)}
+
+
 def read_records(
-    args: argparse.Namespace, fields: Sequence[str], stdin: TextIO, verb: Verb = PREDICT
+    args: argparse.Namespace,
+    fields: Sequence[str],
+    stdin: TextIO,
+    verb: Verb = PREDICT,
+    columns: dict[str, str] | None = None,
 ) -> list[dict[str, str]]:
     """The input records from `--FIELD` values, `--file`, or stdin, each checked to have every field."""
     given = {name: getattr(args, name) for name in fields if getattr(args, name) is not None}
@@ -152,6 +170,8 @@ def read_records(
         raise UserError(f"{verb.name}: --batch-size must be at least 1, got {args.batch_size}")
     if given:
         return _flag_records(given, fields, args.file, verb)
+    if args.file and args.file != "-" and Path(args.file).suffix.lower() in TABLE_SUFFIXES:
+        return _table_records(Path(args.file), fields, columns or {}, verb)
     if args.file and args.file != "-":
         path = Path(args.file)
         try:
@@ -185,6 +205,31 @@ def _flag_records(given: dict[str, list[str]], fields: Sequence[str], file: str 
         shown = ", ".join(f"{len(values)} --{name}" for name, values in given.items())
         raise UserError(f"{verb.name}: got {shown}; give each field once per record. Fix: repeat them equally.")
     return [dict(zip(fields, values, strict=True)) for values in zip(*(given[name] for name in fields), strict=True)]
+
+
+def _table_records(path: Path, fields: Sequence[str], columns: dict[str, str], verb: Verb) -> list[dict[str, str]]:
+    """One record per row of a csv/tsv/parquet file, its fields taken from their columns (see the docstring)."""
+    table = load_split(str(path), key="--file")
+    chosen = {}
+    for name in fields:
+        column = name if name in table.column_names else columns.get(name)
+        if column not in table.column_names:
+            trained = f" nor '{columns[name]}' (the run's data.{name}_column)" if name in columns else ""
+            raise UserError(
+                f"{verb.name}: --file {path} has no column '{name}'{trained}. Columns: "
+                f"{', '.join(table.column_names)}. Fix: name the column '{name}', or give JSON lines."
+            )
+        chosen[name] = table[column]
+    for name, values in chosen.items():
+        for row, value in enumerate(values):
+            if not isinstance(value, str) or not value.strip():
+                raise UserError(
+                    f"{verb.name}: {row_location(row, '--file', str(path))}: column for '{name}' must hold text, "
+                    f"got {value!r}. Fix: correct or remove the row."
+                )
+    if not table.num_rows:
+        raise UserError(f"{verb.name}: {path} holds no inputs.")
+    return [dict(zip(chosen, values, strict=True)) for values in zip(*chosen.values(), strict=True)]
 
 
 def _text_records(text: str, source: str, fields: Sequence[str], verb: Verb) -> list[dict[str, str]]:

@@ -181,3 +181,13 @@ def _holder(handle: int) -> str:
     if not pid:
         return "another process"
     return f"process {pid}" + (f" ({command})" if command else "")
+
+
+def usual_permissions(folder: Path) -> None:
+    """Give files in `folder` that a library wrote through a private temporary file (mode 0600: transformers'
+    and accelerate's safetensors writes) the mode every other file gets, from the umask (0644 under umask 022)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    for path in folder.iterdir():
+        if path.is_file() and not path.is_symlink() and path.stat().st_mode & 0o777 == 0o600:
+            path.chmod(0o666 & ~mask)

@@ -19,7 +19,6 @@ import math
 import platform
 import shutil
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -49,9 +48,9 @@ from llmkit.checkpoints import (
     written_config,
 )
 from llmkit.config import RunConfig, flatten, result_changes, to_dict, with_settings
-from llmkit.data import LengthGroupedSampler
+from llmkit.data import LengthGroupedSampler, make_loader
 from llmkit.errors import UserError
-from llmkit.evaluation import Indexed, gather_outputs, indexed_collate
+from llmkit.evaluation import eval_loader, evaluate_task
 from llmkit.guard import StepGuard, check_finite_weights
 from llmkit.plotting import plot_training_curves
 from llmkit.recipe import Batch, Metric, Recipe, model_inputs
@@ -65,6 +64,7 @@ from llmkit.rundir import (
     clear_finished_run,
 )
 from llmkit.rundir import save_config as save_run_config
+from llmkit.trackers import PROJECT, make_trackers
 
 logger = logging.getLogger("llmkit")
 
@@ -158,7 +158,7 @@ def count_tokens(batch: Batch) -> tuple[int, int]:
 
 
 def make_accelerator(config: RunConfig, output: Path) -> Accelerator:
-    """The run's accelerator: mixed precision, accumulation, TensorBoard, and batches split across processes."""
+    """The run's accelerator: mixed precision, accumulation, trackers, and batches split across processes."""
     train = config.train
     accelerator = Accelerator(
         mixed_precision=pick_precision(train.mixed_precision),
@@ -166,7 +166,7 @@ def make_accelerator(config: RunConfig, output: Path) -> Accelerator:
         # Streams are read by every process rather than dispatched from the first: the dispatcher drops the
         # DataLoader's private generator, so resuming would draw on the global RNG and shift dropout masks.
         dataloader_config=DataLoaderConfiguration(split_batches=True, dispatch_batches=False),
-        log_with="tensorboard",
+        log_with=make_trackers(train.report_to, output),
         kwargs_handlers=[InitProcessGroupKwargs(timeout=BARRIER_TIMEOUT)],
         project_dir=str(output),
     )
@@ -265,7 +265,9 @@ class Runner:
         self.model, self.optimizer, self.train_dl, self.scheduler = acc.prepare(
             task.model, optimizer, train_dl, scheduler
         )
-        self.eval_dl = acc.prepare(self._eval_dataloader()) if task.eval_dataset is not None else None
+        self.eval_dl = None
+        if task.eval_dataset is not None:
+            self.eval_dl = acc.prepare(eval_loader(task, self.config.train.eval_batch_size, self.config))
         if checkpoint is not None:
             self._resume(*checkpoint)
         logger.info(
@@ -389,12 +391,7 @@ class Runner:
     def evaluate(self) -> dict[str, float]:
         """Run the validation set once; metrics are computed on exactly its examples, on every process."""
         acc, task = self.accelerator, self.task
-        gathered = gather_outputs(acc, self.model, self.eval_dl, task.eval_step)
-        metrics = {"loss": float(gathered["loss"].mean())}
-        if task.compute_metrics is not None:
-            computed = task.compute_metrics(gathered)
-            self.recipe.check_metrics(computed)
-            metrics.update(computed)
+        metrics = evaluate_task(acc, self.model, self.eval_dl, task, self.recipe)
         self._log("eval", {"step": self.state.step, **metrics})
         logger.info("eval at step %d: %s", self.state.step, ", ".join(f"{k}={v:.4f}" for k, v in metrics.items()))
         if task.after_evaluate is not None and acc.is_main_process:
@@ -421,38 +418,15 @@ class Runner:
         collate = task.packed_collate_fn if self.packed else task.collate_fn
         sampler = None
         if not self.streaming:  # a stream brings its own order; no sampler can index it
-            sampler = self._sampler(task.train_dataset, task.lengths, shuffle=True, grouped=not random)
-        return self._loader(task.train_dataset, sampler, collate, self.config.train.batch_size)
-
-    def _eval_dataloader(self) -> DataLoader:
-        # Longest first, for tight batches; the outputs go back into dataset order (`llmkit.evaluation`).
-        task = self.task
-        if isinstance(task.eval_dataset, IterableDataset):
-            return self._loader(task.eval_dataset, None, task.collate_fn, self.config.train.eval_batch_size)
-        sampler = self._sampler(task.eval_dataset, task.eval_lengths, shuffle=False, grouped=True)
-        collate = indexed_collate(task.collate_fn)
-        return self._loader(Indexed(task.eval_dataset), sampler, collate, self.config.train.eval_batch_size)
-
-    def _sampler(self, dataset: Any, lengths: Sequence[int] | None, shuffle: bool, grouped: bool) -> Any:
-        return LengthGroupedSampler(
-            lengths if lengths is not None else [0] * len(dataset),
-            self.config.train.batch_size if shuffle else self.config.train.eval_batch_size,
-            seed=self.config.seed,
-            shuffle=shuffle,
-            group_by_length=lengths is not None and grouped,
-        )
-
-    def _loader(self, dataset: Any, sampler: Any, collate: Any, batch_size: int) -> DataLoader:
-        return DataLoader(
-            dataset,
-            batch_size=batch_size,
-            sampler=sampler,
-            collate_fn=collate,
-            num_workers=self.config.train.num_workers,
-            # A private generator keeps DataLoader start-up from drawing on the global RNG, which would shift
-            # dropout masks after a resume.
-            generator=torch.Generator().manual_seed(self.config.seed),
-        )
+            sampler = LengthGroupedSampler(
+                task.lengths if task.lengths is not None else [0] * len(task.train_dataset),
+                self.config.train.batch_size,
+                seed=self.config.seed,
+                shuffle=True,
+                group_by_length=task.lengths is not None and not random,
+            )
+        cfg = self.config
+        return make_loader(task.train_dataset, sampler, collate, cfg.train.batch_size, cfg.train.num_workers, cfg.seed)
 
     def _start_output(self) -> None:
         acc = self.accelerator
@@ -463,8 +437,8 @@ class Runner:
                     clear_finished_run(self.output)
                 save_run_config(self.config, self.output / RUN_CONFIG, self.recipe.name)
         acc.wait_for_everyone()
-        with reporting_write_errors(f"the TensorBoard log to {self.output}", self.output):
-            acc.init_trackers("tensorboard", config=_scalars(flatten(to_dict(self.config))))
+        with reporting_write_errors(f"the tracker logs ({', '.join(self.config.train.report_to)})", self.output):
+            acc.init_trackers(PROJECT, config=_scalars(flatten(to_dict(self.config))))
 
     def _resume_point(self) -> tuple[Path, dict[str, Any]] | None:
         """The checkpoint to resume from and its training state, checked (recipe, model, files, settings)."""

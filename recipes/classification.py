@@ -163,6 +163,8 @@ def build(config: Config, accelerator: Any) -> Task:
         compute_metrics=_metrics_computer(data, names),
         packed_collate_fn=packing.packing_collator(model, collate),
         peft_task_type="SEQ_CLS",
+        # The label names in id order, for verbs that read new data (evaluate): its labels map to the same ids.
+        resolved={} if data.problem == "regression" else {"data.labels": names},
     )
 
 

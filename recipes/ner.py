@@ -137,6 +137,7 @@ def build(config: Config, accelerator: Any) -> Task:
         eval_step=lambda model, batch, outputs: {"predictions": outputs.logits.argmax(-1), "labels": batch["labels"]},
         compute_metrics=compute_metrics if validation is not None else None,
         peft_task_type="TOKEN_CLS",
+        resolved={"data.labels": names},  # the tag set in id order, for verbs that read new data (evaluate)
     )
 
 

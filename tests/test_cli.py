@@ -99,3 +99,31 @@ def test_help_loads_neither_torch_nor_transformers(argv):
     done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_library_chatter_shows_only_with_debug(tiny_bert, tmp_path):
+    """transformers' weight-loading report (a fresh classifier head is expected) is not printed by default."""
+    import logging
+    import shutil
+
+    import transformers
+
+    seen: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: seen.append(record.getMessage())
+    logging.getLogger("transformers").addHandler(handler)
+    settings = ["train.max_steps=1", "data.validation=null", "data.max_train_examples=8"]
+    try:
+        for debug, out in ((False, "quiet"), (True, "chatty")):
+            model = shutil.copytree(tiny_bert, tmp_path / f"{out}-model")  # a new folder gets a new report
+            seen.clear()
+            reset_accelerate()
+            main(
+                ["train", "sentiment", f"model.name={model}", *settings, f"output_dir={tmp_path / out}"]
+                + ["--debug"] * debug
+            )
+            assert any("LOAD REPORT" in message for message in seen) == debug
+    finally:
+        logging.getLogger("transformers").removeHandler(handler)
+        transformers.logging.set_verbosity_warning()
+        transformers.logging.enable_progress_bar()

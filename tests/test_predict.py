@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import shutil
 import sys
 
 import pytest
@@ -117,3 +118,33 @@ def test_recipe_without_predict_is_named(sentiment_run, capsys, monkeypatch):
     code, _, err = predict(capsys, monkeypatch, str(sentiment_run), "--text", "x")
     assert code == 2
     assert "the 'sentiment' recipe does not support prediction yet" in err
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv", ".parquet"])
+def test_a_table_is_read_by_its_columns(sentiment_run, expected, capsys, monkeypatch, tmp_path, suffix):
+    import datasets
+
+    table = datasets.Dataset.from_dict({"label": ["positive", "negative", "positive"], "text": TEXTS})
+    path = tmp_path / f"reviews{suffix}"
+    if suffix == ".parquet":
+        table.to_parquet(path)
+    else:
+        table.to_csv(path, sep="\t" if suffix == ".tsv" else ",", index=False)
+    code, lines, err = predict(capsys, monkeypatch, str(sentiment_run), "--file", str(path), "--json")
+    assert code == 0, err
+    check_json_lines(lines, expected)  # one result per row: the header and the label column are not inputs
+
+
+def test_a_table_takes_the_column_the_run_trained_on(sentiment_run, expected, capsys, monkeypatch, tmp_path):
+    run = tmp_path / "run"
+    shutil.copytree(sentiment_run, run)
+    config = run / "run_config.yaml"
+    config.write_text(config.read_text().replace("text_column: text", "text_column: review"))
+    path = tmp_path / "reviews.csv"
+    path.write_text("stars,review\n" + "".join(f'5,"{text}"\n' for text in TEXTS), encoding="utf-8")
+    code, lines, err = predict(capsys, monkeypatch, str(run), "--file", str(path), "--json")
+    assert code == 0, err
+    check_json_lines(lines, expected)
+    path.write_text("stars,words\n5,fine\n", encoding="utf-8")
+    code, _, err = predict(capsys, monkeypatch, str(run), "--file", str(path))
+    assert code == 2 and "has no column 'text' nor 'review' (the run's data.text_column)" in err

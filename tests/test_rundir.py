@@ -71,3 +71,14 @@ def test_a_lock_left_by_a_killed_run_blocks_nothing(tmp_path):
     with RunLock(tmp_path, "resume"):  # the kernel released the dead process's lock
         assert (tmp_path / LOCK_FILE).read_text().startswith(str(os.getpid()))
     assert time.monotonic() - start < 5
+
+
+def test_every_file_of_a_run_gets_the_umasks_mode(sentiment_run):
+    """transformers and accelerate write safetensors through private temporary files (0600): llmkit evens them out."""
+    mask = os.umask(0)
+    os.umask(mask)
+    files = [path for path in sentiment_run.rglob("*") if path.is_file() and "tensorboard" not in path.parts]
+    assert any(path.name == "model.safetensors" for path in files)
+    assert {path.relative_to(sentiment_run).as_posix(): oct(path.stat().st_mode & 0o777) for path in files} == {
+        path.relative_to(sentiment_run).as_posix(): oct(0o666 & ~mask) for path in files
+    }
