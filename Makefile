@@ -26,8 +26,9 @@ install:
 	$(BIN)/pip install --quiet torch==$(TORCH_VERSION) $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 	$(BIN)/pip install --quiet -e ".[dev]"
 
+# One test worker per core (pytest-xdist): the tests set OMP_NUM_THREADS=1, so two workers use two cores.
 test:
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 lint:
 	$(BIN)/ruff check .

@@ -252,6 +252,7 @@ def quiet_libraries(debug: bool) -> None:
     """
     import datasets
     import transformers
+    from huggingface_hub.utils import logging as hub_logging
 
     datasets.disable_progress_bars()
     logging.getLogger("accelerate").setLevel(logging.DEBUG if debug else logging.ERROR)
@@ -260,6 +261,7 @@ def quiet_libraries(debug: bool) -> None:
         return
     transformers.logging.set_verbosity_error()
     transformers.logging.disable_progress_bar()
+    hub_logging.set_verbosity_error()  # retry notices: llmkit reports what finally failed
     warnings.filterwarnings("ignore", category=FutureWarning)
     warnings.filterwarnings("ignore", category=DeprecationWarning)
 

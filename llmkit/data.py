@@ -30,6 +30,7 @@ BUILDERS = {
     ".parquet": "parquet",
     ".txt": "text",
 }
+LOCAL_SUFFIXES = (*BUILDERS, ".conll", ".iob", ".bio")  # names that can only be local files
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 Prepared = TypeVar("Prepared")
 
@@ -42,6 +43,16 @@ def resolve_path(path: str) -> Path:
         return candidate
     bundled = PROJECT_ROOT / candidate
     return bundled if bundled.exists() else candidate
+
+
+def check_data_files(data: Any) -> None:
+    """Stop at once when a local data file a config names (`data.train`, `data.validation`) is missing: before any
+    model, tokenizer or hub request, which may take long to fail."""
+    for key in ("train", "validation"):
+        source = getattr(data, key, None)
+        path = resolve_path(source) if isinstance(source, str) and source else None
+        if path is not None and path.suffix.lower() in LOCAL_SUFFIXES and not path.exists():
+            raise UserError(f"data.{key}: file {path} does not exist. Fix: correct the path or create the file.")
 
 
 def prepare_once(accelerator: Accelerator | None, prepare: Callable[[], Prepared]) -> Prepared:
@@ -119,6 +130,8 @@ def _load_file(path: Path, key: str, streaming: bool = False, text_by: str = "li
     if suffix == ".jsonl" and not streaming:
         check_json_lines(path, key)
     kwargs: dict[str, Any] = {"streaming": streaming}
+    if suffix in (".csv", ".tsv"):
+        kwargs["encoding"] = "utf-8-sig"  # a leading byte-order mark (GLUE's MRPC has one) is not the header's text
     if suffix == ".tsv":
         # TSV benchmark files (SST-2 among them) contain bare quote characters that are part of the text.
         kwargs.update(delimiter="\t", quoting=csv.QUOTE_NONE)

@@ -58,8 +58,9 @@ def _load(what: str, name: str, loader: Any, **kwargs: Any) -> Any:
             hint = "it is not a local folder and the model hub could not provide it"
         raise UserError(
             f"model: cannot load {what} '{name}': {hint}. Fix: pass a local checkpoint folder "
-            f"(model.name=path/to/folder), use the packaged offline model (model.name={PACKAGED}), "
-            "or go online and check the hub id."
+            f"(model.name=path/to/folder), use the packaged offline BERT for encoder recipes (model.name={PACKAGED}), "
+            "start from a recipe's offline config (--config recipes/configs/RECIPE/default.yaml builds GPT-2 and "
+            "Marian from scratch), or go online and check the hub id."
         ) from None
 
 

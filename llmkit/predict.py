@@ -24,7 +24,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, is_dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -58,7 +58,7 @@ def run(output: str, argv: Sequence[str], stdin: TextIO | None = None, verb: Ver
     """Parse the recipe-specific arguments in `argv`, predict, and print one line per input record."""
     folder = Path(output)
     recipe, trained = open_for_prediction(folder, verb)
-    args = build_parser(output, recipe, verb).parse_args(list(argv))
+    args = build_parser(output, recipe, verb, trained.config).parse_args(list(argv))
     columns = field_columns(recipe.predict_fields, trained.config)
     records = read_records(args, recipe.predict_fields, sys.stdin if stdin is None else stdin, verb, columns)
     options = {"batch_size": args.batch_size, **{o.name: getattr(args, o.name) for o in recipe.predict_options}}
@@ -117,8 +117,9 @@ def find_run_recipe(folder: Path, verb: Verb) -> Recipe:
     return recipe
 
 
-def build_parser(output: str, recipe: Recipe, verb: Verb = PREDICT) -> argparse.ArgumentParser:
-    """The options of `llmkit predict OUTPUT` for a recipe with these input fields and options."""
+def build_parser(output: str, recipe: Recipe, verb: Verb = PREDICT, config: Any = None) -> argparse.ArgumentParser:
+    """The options of `llmkit predict OUTPUT` for a recipe with these input fields and options (`config`: the
+    run's, whose settings `--help` shows as the defaults of options that use them)."""
     fields = recipe.predict_fields
     parser = argparse.ArgumentParser(
         prog=f"llmkit {verb.name} {output}",
@@ -139,7 +140,7 @@ def build_parser(output: str, recipe: Recipe, verb: Verb = PREDICT) -> argparse.
     parser.add_argument("--json", action="store_true", help="print one JSON object per input")
     parser.add_argument("--batch-size", type=int, default=32, help="inputs per forward pass")
     for option in recipe.predict_options:
-        default = "the run's setting" if option.default is None else option.default
+        default = option.default if option.default is not None else _run_setting(config, option.name)
         parser.add_argument(
             f"--{option.name.replace('_', '-')}",
             dest=option.name,
@@ -155,6 +156,14 @@ def field_columns(fields: Sequence[str], config: Any) -> dict[str, str]:
     data = getattr(config, "data", None)
     named = {name: getattr(data, f"{name}_column", None) for name in fields}
     return {name: column for name, column in named.items() if isinstance(column, str)}
+
+
+def _run_setting(config: Any, name: str) -> str:
+    """`the run's setting, X`: the value of `name` in a section of the run's config (`sampling.temperature`)."""
+    for section in vars(config).values() if config is not None else ():
+        if is_dataclass(section) and hasattr(section, name):
+            return f"the run's setting, {getattr(section, name)!r}"
+    return "the run's setting"
 
 
 def read_records(

@@ -48,7 +48,7 @@ from llmkit.checkpoints import (
     written_config,
 )
 from llmkit.config import RunConfig, flatten, result_changes, to_dict, with_settings
-from llmkit.data import LengthGroupedSampler, make_loader
+from llmkit.data import LengthGroupedSampler, check_data_files, make_loader
 from llmkit.errors import UserError
 from llmkit.evaluation import eval_loader, evaluate_task
 from llmkit.guard import StepGuard, check_finite_weights
@@ -604,6 +604,7 @@ def train(recipe: Recipe, config: RunConfig) -> dict[str, Any]:
     """
     recipe = recipe.for_config(config)
     best = recipe.metric(config.train.metric_for_best)
+    check_data_files(getattr(config, "data", None))
     output = Path(config.output_dir)
     accelerator = make_accelerator(config, output)
     with contextlib.ExitStack() as stack:

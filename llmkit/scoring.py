@@ -26,6 +26,7 @@ from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
+from tqdm.auto import tqdm
 from transformers import set_seed
 
 from llmkit.checkpoints import write_text_atomically
@@ -97,7 +98,8 @@ def evaluate_run(
         loader = eval_loader(task, batch_size or config.train.eval_batch_size, config)
         model, loader = accelerator.prepare(task.model, loader)
         start = time.perf_counter()
-        metrics = evaluate_task(accelerator, model, loader, task, recipe)
+        batches = tqdm(loader, desc=f"evaluate {folder.name}", unit="batch", disable=not accelerator.is_main_process)
+        metrics = evaluate_task(accelerator, model, batches, task, recipe)
         seconds = time.perf_counter() - start
     record = {
         "run": str(folder),

@@ -7,7 +7,8 @@ as `train/loss`, `eval/accuracy`, ... at their optimizer step). They write where
 - `wandb`: the project `WANDB_PROJECT` (default `llmkit`), the run named after the output folder, its files in
   OUTPUT_DIR/wandb; `WANDB_MODE=offline` keeps everything local (`wandb sync` uploads it later);
 - `mlflow`: the tracking server or store of `MLFLOW_TRACKING_URI`, else a file store in OUTPUT_DIR/mlruns
-  (`mlflow ui --backend-store-uri OUTPUT_DIR/mlruns`); experiment `MLFLOW_EXPERIMENT_NAME` (default `llmkit`).
+  (`mlflow ui --backend-store-uri OUTPUT_DIR/mlruns`; MLflow 3 wants `MLFLOW_ALLOW_FILE_STORE=true` for file
+  stores, which llmkit sets when it picks one); experiment `MLFLOW_EXPERIMENT_NAME` (default `llmkit`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ def make_trackers(report_to: list[str], output: Path) -> list[Any]:
             if "MLFLOW_TRACKING_URI" not in os.environ:
                 import mlflow
 
+                # MLflow 3 keeps its file store in maintenance mode behind this opt-in; a database store needs
+                # the full mlflow package (SQLAlchemy), a server the network. The run folder is offline and local.
+                os.environ.setdefault("MLFLOW_ALLOW_FILE_STORE", "true")
                 store = str(output.resolve() / MLFLOW_DIR)
                 mlflow.set_tracking_uri(Path(store).as_uri())
             made.append(MLflowTracker(os.environ.get("MLFLOW_EXPERIMENT_NAME", PROJECT), store, run_name=name))

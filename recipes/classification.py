@@ -42,6 +42,7 @@ from typing import Any
 
 import datasets
 import torch
+from torch.nn import functional
 from transformers import AutoModelForSequenceClassification, BatchEncoding, DataCollatorWithPadding
 
 from llmkit import metrics, packing
@@ -159,6 +160,7 @@ def build(config: Config, accelerator: Any) -> Task:
         eval_step=lambda model, batch, outputs: {
             "predictions": _decide(data, outputs.logits),
             "references": batch["labels"],
+            "loss": _example_losses(data, outputs.logits, batch["labels"]),
         },
         compute_metrics=_metrics_computer(data, names),
         packed_collate_fn=packing.packing_collator(model, collate),
@@ -175,6 +177,16 @@ def _decide(data: DataConfig, logits: torch.Tensor) -> torch.Tensor:
     if data.problem == "multi_label":
         return (logits.sigmoid() > data.threshold).long()
     return logits.argmax(-1)
+
+
+def _example_losses(data: DataConfig, logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """Each example's own loss (the model's loss is the batch mean), so the validation loss is exact however the
+    batches split across processes."""
+    if data.problem == "regression":
+        return (logits.squeeze(-1) - labels).pow(2)
+    if data.problem == "multi_label":
+        return functional.binary_cross_entropy_with_logits(logits, labels, reduction="none").mean(-1)
+    return functional.cross_entropy(logits, labels, reduction="none")
 
 
 def _metrics_computer(data: DataConfig, names: list[str]) -> Callable[[dict[str, Any]], dict[str, float]]:

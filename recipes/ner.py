@@ -8,8 +8,9 @@ Run it:
     llmkit predict runs/ner --text "Ada Lee flew to Paris on 3 March 2021."
 
 What it does:
-    - data: CoNLL column files (`.conll`/`.txt`: one token per line, the tag in column `data.tag_column`, a blank
-      line between sentences, `-DOCSTART-` lines skipped), json/jsonl/parquet files or hub datasets with a list of
+    - data: CoNLL column files (`.conll`/`.txt`, or any file that is not a table, such as CoNLL-2003's own
+      `eng.train`: one token per line, the tag in column `data.tag_column`, a blank line between sentences,
+      `-DOCSTART-` lines skipped), json/jsonl/parquet files or hub datasets with a list of
       tokens and a list of tags per row (string tags, or integer ids of a hub dataset's ClassLabel)
     - tags in IOB1, IOB2 (BIO) or BIOES (`data.scheme`), converted to IOB2; the tag set (`O`, then `B-`/`I-` of each
       entity type) is saved in the model config's `id2label`, so `pipeline("token-classification",
@@ -47,6 +48,7 @@ from llmkit.recipe import CardInfo, Metric, Recipe, Task, output_path
 logger = logging.getLogger("llmkit")
 
 COLUMN_SUFFIXES = (".conll", ".txt", ".iob", ".bio")
+TABLE_SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".parquet")  # anything else that is a file: CoNLL columns
 PREFIXES = {"IOB1": ("B", "I"), "IOB2": ("B", "I"), "BIOES": ("B", "I", "E", "S")}
 WORD = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]")  # words, keeping "O'Neil" and "U.N" whole; punctuation alone
 
@@ -56,8 +58,8 @@ class DataConfig(DataSourceConfig):
     """Where the tagged sentences come from and how to read them."""
 
     train: str = "data/ner/train.conll"
-    """Training data: a CoNLL column file (.conll/.txt), a json/jsonl/parquet file of token and tag lists, or a hub
-    dataset id."""
+    """Training data: a CoNLL column file (.conll/.txt, or any other file that is not a table: `eng.train`), a
+    json/jsonl/parquet file of token and tag lists, or a hub dataset id."""
     validation: str | None = "data/ner/validation.conll"
     """Validation data (the same forms), or null to train without evaluation."""
     tokens_column: str = "tokens"
@@ -183,7 +185,8 @@ def tag_set(sentences: list[dict]) -> list[str]:
 def read_sentences(source: str, split: str, key: str, data: DataConfig) -> list[dict[str, Any]]:
     """Sentences from a CoNLL column file, a table of token and tag lists, or a hub dataset; tags made IOB2."""
     path = resolve_path(source)
-    if path.suffix.lower() in COLUMN_SUFFIXES:
+    # CoNLL-2003's own files are eng.train, eng.testa, eng.testb: a file that is no table is read as columns.
+    if path.suffix.lower() in COLUMN_SUFFIXES or (path.is_file() and path.suffix.lower() not in TABLE_SUFFIXES):
         if not path.is_file():
             raise UserError(f"{key}: file {path} does not exist. Fix: correct the path or create the file.")
         raw = read_conll(path, key, data.tag_column)

@@ -179,3 +179,16 @@ def test_clm_takes_a_subset_of_documents_but_not_from_a_stream(capsys, tmp_path)
         capsys, "train", "clm", "data.streaming=true", "data.max_train_examples=5", f"output_dir={tmp_path / 'o'}"
     )
     assert "'data.max_train_examples' needs the whole corpus up front" in err
+
+
+def test_a_missing_data_file_is_reported_before_the_model_is_looked_for(capsys, tmp_path):
+    # The model does not exist either: a run that looked for it first would report the model (after hub retries).
+    err = fails_cleanly(
+        capsys,
+        "train",
+        "sentiment",
+        "model.name=no-such-user/no-such-model",
+        f"output_dir={tmp_path / 'o'}",
+        f"data.train={tmp_path / 'missing.csv'}",
+    )
+    assert f"data.train: file {tmp_path / 'missing.csv'} does not exist" in err

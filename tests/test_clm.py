@@ -133,6 +133,10 @@ def test_generate_and_predict(lm_corpus, tmp_path, capsys):
     assert [r["prompt"] for r in records] == ["A farmer", ""] and all(isinstance(r["generated"], str) for r in records)
     main(["predict", str(out), "--prompt", "A farmer", "--json"])
     assert json.loads(capsys.readouterr().out)["prompt"] == "A farmer"
+    with pytest.raises(SystemExit):
+        main(["generate", str(out), "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "(default: the run's setting, 0.8)" in help_text  # the run's sampling.temperature, not a placeholder
 
 
 @pytest.mark.parametrize(

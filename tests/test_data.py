@@ -81,3 +81,12 @@ def test_parquet_and_json_load(tmp_path):
 def test_unreachable_hub_dataset_is_a_clear_error():
     with pytest.raises(UserError, match="data.train: cannot load dataset 'no-org/no-dataset'"):
         load_split("no-org/no-dataset", key="data.train")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv"])
+def test_a_byte_order_mark_is_not_part_of_the_first_column_name(tmp_path, suffix):
+    sep = "\t" if suffix == ".tsv" else ","
+    path = tmp_path / f"pairs{suffix}"
+    path.write_bytes(f'\ufeffQuality{sep}text\n1{sep}a "quoted word\n'.encode())
+    dataset = load_split(str(path), key="data.train")
+    assert dataset.column_names == ["Quality", "text"]

@@ -117,6 +117,14 @@ def test_conll_files_split_into_sentences_and_bad_lines_name_their_number(tmp_pa
         ner.read_conll(path, "data.train", -1)
 
 
+def test_conll_2003s_own_file_names_are_read_as_columns(tmp_path):
+    path = tmp_path / "eng.train"  # the original files are eng.train, eng.testa and eng.testb
+    path.write_text("-DOCSTART- -X- O O\n\nEU NNP I-NP I-ORG\nrejects VBZ I-VP O\n", encoding="utf-8")
+    data = ner.DataConfig(scheme="IOB1")
+    [sentence] = ner.read_sentences(str(path), "train", "data.train", data)
+    assert sentence["tokens"] == ["EU", "rejects"] and sentence["tags"] == ["B-ORG", "O"]
+
+
 def test_first_sub_token_carries_the_tag(tiny_bert):
     tokenizer = AutoTokenizer.from_pretrained(tiny_bert)
     words = ["Zyxwvut", "Berg", "sings"]
