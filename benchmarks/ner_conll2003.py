@@ -30,13 +30,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from datasets import Dataset  # noqa: E402
-from sentiment_sst2 import flops_per_token, matmul_gflops  # noqa: E402
+from sentiment_sst2 import flops_per_token, matmul_gflops, train_with_trainer  # noqa: E402
 from transformers import (  # noqa: E402
     AutoModelForTokenClassification,
     AutoTokenizer,
     DataCollatorForTokenClassification,
-    Trainer,
-    TrainingArguments,
     set_seed,
 )
 
@@ -49,17 +47,6 @@ from recipes import ner  # noqa: E402
 
 BATCH, LR, MAX_LENGTH, SEED = 32, 5e-5, 128, 42
 TRAIN_SENTENCES = 14041  # in eng.train (../shared/data/conll2003/SOURCE.txt)
-
-
-class CountingCollator(DataCollatorForTokenClassification):
-    """Pads like the Trainer's token-classification collator and counts the positions it computes on."""
-
-    positions = 0
-
-    def __call__(self, features):
-        batch = super().__call__(features)
-        CountingCollator.positions += batch["input_ids"].numel()
-        return batch
 
 
 def overrides(shared: Path, output: Path, epochs: int) -> list[str]:
@@ -116,24 +103,8 @@ def run_trainer(settings: list[str], output: Path, epochs: int) -> dict:
         packaged_minilm(), num_labels=len(names), id2label=dict(enumerate(names)), label2id=index
     )
     train_set, dev_set = align(train_sentences, tokenizer, index), align(dev_sentences, tokenizer, index)
-    args = TrainingArguments(
-        output_dir=str(output),
-        per_device_train_batch_size=BATCH,
-        per_device_eval_batch_size=64,
-        learning_rate=LR,
-        num_train_epochs=epochs,
-        eval_strategy="no",
-        save_strategy="no",
-        report_to="none",
-        seed=SEED,
-        use_cpu=True,
-        disable_tqdm=True,
-        logging_strategy="no",
-    )
-    trainer = Trainer(model=model, args=args, train_dataset=train_set, data_collator=CountingCollator(tokenizer))
-    CountingCollator.positions = 0
-    result = trainer.train()
-    positions = CountingCollator.positions
+    collate = DataCollatorForTokenClassification(tokenizer)
+    trainer, seconds, positions = train_with_trainer(model, train_set, collate, output, SEED, num_train_epochs=epochs)
     output_ = trainer.predict(dev_set)
     predicted, gold = [], []
     for logits, labels in zip(output_.predictions.argmax(-1), output_.label_ids, strict=True):
@@ -143,7 +114,7 @@ def run_trainer(settings: list[str], output: Path, epochs: int) -> dict:
     scores = metrics.load("entities").compute(predictions=predicted, references=gold)
     return {
         **{name: scores[name] for name in ("f1", "precision", "recall")},
-        "train_seconds": result.metrics["train_runtime"],
+        "train_seconds": seconds,
         "real_tokens": epochs * sum(len(ids) for ids in train_set["input_ids"]),
         "positions": positions,
     }

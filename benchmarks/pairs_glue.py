@@ -1,6 +1,6 @@
 """Benchmark: llmkit's classification recipe on GLUE sentence pairs (MRPC, STS-B) against a plain Trainer, in one run.
 
-    .venv/bin/python benchmarks/pairs_glue.py --task mrpc [--epochs 2] [--shared ../shared] [--no-trainer]
+    .venv/bin/python benchmarks/pairs_glue.py --task mrpc [--epochs 2] [--seed 42] [--shared ../shared] [--no-trainer]
     .venv/bin/python benchmarks/pairs_glue.py --task stsb [--epochs 3]
 
 Setting (the same for both contenders): the packaged all-MiniLM-L6-v2, the full GLUE train set of the task (MRPC
@@ -33,12 +33,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from datasets import Dataset  # noqa: E402
-from sentiment_sst2 import CountingCollator, flops_per_token, matmul_gflops  # noqa: E402
+from sentiment_sst2 import flops_per_token, matmul_gflops, train_with_trainer  # noqa: E402
 from transformers import (  # noqa: E402
     AutoModelForSequenceClassification,
     AutoTokenizer,
-    Trainer,
-    TrainingArguments,
+    DataCollatorWithPadding,
     set_seed,
 )
 
@@ -76,7 +75,7 @@ def scores(task: str, predictions: np.ndarray, labels: np.ndarray) -> dict[str, 
     return {"accuracy": float((predictions == labels).mean()), "f1_positive": float(f1)}
 
 
-def run_llmkit(task: str, files: tuple[Path, Path], output: Path, epochs: int) -> dict:
+def run_llmkit(task: str, files: tuple[Path, Path], output: Path, epochs: int, seed: int = SEED) -> dict:
     problem = TASKS[task][4]
     overrides = [
         f"output_dir={output}",
@@ -93,7 +92,7 @@ def run_llmkit(task: str, files: tuple[Path, Path], output: Path, epochs: int) -
         "train.warmup_ratio=0",
         "train.weight_decay=0",
         "train.log_every=1000",
-        f"seed={SEED}",
+        f"seed={seed}",
     ]
     if problem == "single_label":
         overrides.append("data.positive_label=1")
@@ -109,10 +108,10 @@ def run_llmkit(task: str, files: tuple[Path, Path], output: Path, epochs: int) -
     }
 
 
-def run_trainer(task: str, rows: tuple[list[dict], list[dict]], output: Path, epochs: int) -> dict:
+def run_trainer(task: str, rows: tuple[list[dict], list[dict]], output: Path, epochs: int, seed: int = SEED) -> dict:
     regression = TASKS[task][4] == "regression"
     tokenizer = AutoTokenizer.from_pretrained(packaged_minilm())
-    set_seed(SEED)  # the classifier head's initialisation, as llmkit seeds it
+    set_seed(seed)  # the classifier head's initialisation, as llmkit seeds it
     model = AutoModelForSequenceClassification.from_pretrained(
         packaged_minilm(), num_labels=1 if regression else 2, problem_type="regression" if regression else None
     )
@@ -124,29 +123,13 @@ def run_trainer(task: str, rows: tuple[list[dict], list[dict]], output: Path, ep
         return Dataset.from_dict({**encoded, "labels": [r["label"] for r in part]})
 
     train_set, dev_set = encode(rows[0]), encode(rows[1])
-    args = TrainingArguments(
-        output_dir=str(output),
-        per_device_train_batch_size=BATCH,
-        per_device_eval_batch_size=64,
-        learning_rate=LR,
-        num_train_epochs=epochs,
-        eval_strategy="no",
-        save_strategy="no",
-        report_to="none",
-        seed=SEED,
-        use_cpu=True,
-        disable_tqdm=True,
-        logging_strategy="no",
-    )
-    trainer = Trainer(model=model, args=args, train_dataset=train_set, data_collator=CountingCollator(tokenizer))
-    CountingCollator.positions = 0
-    result = trainer.train()
-    positions = CountingCollator.positions
+    collate = DataCollatorWithPadding(tokenizer)
+    trainer, seconds, positions = train_with_trainer(model, train_set, collate, output, seed, num_train_epochs=epochs)
     logits = trainer.predict(dev_set).predictions
     predictions = logits.squeeze(-1) if regression else logits.argmax(-1)
     return {
         **scores(task, predictions, np.array(dev_set["labels"])),
-        "train_seconds": result.metrics["train_runtime"],
+        "train_seconds": seconds,
         "real_tokens": epochs * sum(len(ids) for ids in train_set["input_ids"]),
         "positions": positions,
     }
@@ -158,12 +141,13 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--no-trainer", action="store_true", help="run llmkit alone")
+    parser.add_argument("--seed", type=int, default=SEED, help="training seed of both contenders")
     args = parser.parse_args()
     folder = args.shared / "data" / "glue" / TASKS[args.task][0]
     if not folder.exists():
         sys.exit(f"{folder} not found: pass --shared (the GLUE train.tsv and dev.tsv of the task)")
     rows = (read_pairs(folder / "train.tsv", args.task), read_pairs(folder / "dev.tsv", args.task))
-    out = ROOT / "benchmarks" / "results" / f"pairs_{args.task}.json"
+    out = ROOT / "benchmarks" / "results" / f"pairs_{args.task}_seed{args.seed}.json"
 
     load_before = os.getloadavg()[0]
     peak = matmul_gflops()
@@ -173,9 +157,9 @@ def main() -> None:
         for name, part in zip(("train", "dev"), rows, strict=True):
             files.append(tmp / f"{name}.jsonl")
             files[-1].write_text("".join(json.dumps(r) + "\n" for r in part), encoding="utf-8")
-        results = {"llmkit": run_llmkit(args.task, tuple(files), tmp / "llmkit", args.epochs)}
+        results = {"llmkit": run_llmkit(args.task, tuple(files), tmp / "llmkit", args.epochs, args.seed)}
         if not args.no_trainer:
-            results["trainer_default"] = run_trainer(args.task, rows, tmp / "trainer", args.epochs)
+            results["trainer_default"] = run_trainer(args.task, rows, tmp / "trainer", args.epochs, args.seed)
     model = AutoModelForSequenceClassification.from_pretrained(packaged_minilm(), num_labels=2)
     mean_length = results["llmkit"]["real_tokens"] / len(rows[0]) / args.epochs
     per_token = flops_per_token(model, mean_length)
@@ -186,6 +170,7 @@ def main() -> None:
     summary = {
         "task": args.task,
         "epochs": args.epochs,
+        "seed": args.seed,
         "train_pairs": len(rows[0]),
         "dev_pairs": len(rows[1]),
         "matmul_gflops": peak,

@@ -97,15 +97,40 @@ def flops_per_token(model: torch.nn.Module, mean_length: float) -> float:
     return 6 * non_embedding + attention
 
 
-class CountingCollator(DataCollatorWithPadding):
-    """Pads like the Trainer's default collator and counts the positions it computes on."""
+class Counting:
+    """Wraps a collator and counts the positions its batches hold, padding included (the Trainer's work)."""
 
-    positions = 0
+    def __init__(self, collate) -> None:
+        self.collate, self.positions = collate, 0
 
     def __call__(self, features):
-        batch = super().__call__(features)
-        CountingCollator.positions += batch["input_ids"].numel()
+        batch = self.collate(features)
+        self.positions += batch["input_ids"].numel()
         return batch
+
+
+def train_with_trainer(model, train_set, collate, output: Path, seed: int, **arguments) -> tuple:
+    """A plain `Trainer` run in the benchmarks' setting (batch, lr, fp32 on the CPU, no logging or saving; the rest
+    the Trainer's defaults or `arguments`); returns the trainer, its training seconds and the positions computed.
+    Shared with benchmarks/pairs_glue.py and benchmarks/ner_conll2003.py."""
+    counting = Counting(collate)
+    args = TrainingArguments(
+        output_dir=str(output),
+        per_device_train_batch_size=BATCH,
+        per_device_eval_batch_size=64,
+        learning_rate=LR,
+        eval_strategy="no",
+        save_strategy="no",
+        report_to="none",
+        seed=seed,
+        use_cpu=True,
+        disable_tqdm=True,
+        logging_strategy="no",
+        **arguments,
+    )
+    trainer = Trainer(model=model, args=args, train_dataset=train_set, data_collator=counting)
+    result = trainer.train()
+    return trainer, result.metrics["train_runtime"], counting.positions
 
 
 def llmkit_overrides(train_file: Path, dev_file: Path, output: Path, seed: int = SEED) -> list[str]:
@@ -150,31 +175,16 @@ def run_trainer(train_rows, dev_rows, output: Path, strategy: str, seed: int) ->
         return Dataset.from_dict({**encoded, "labels": [label for _, label in rows]})
 
     train_set, dev_set = encode(train_rows), encode(dev_rows)
-    args = TrainingArguments(
-        output_dir=str(output),
-        per_device_train_batch_size=BATCH,
-        per_device_eval_batch_size=64,
-        learning_rate=LR,
-        num_train_epochs=1,
-        eval_strategy="no",
-        save_strategy="no",
-        report_to="none",
-        seed=seed,
-        use_cpu=True,
-        disable_tqdm=True,
-        logging_strategy="no",
-        train_sampling_strategy=strategy,
+    collate = DataCollatorWithPadding(tokenizer)
+    trainer, seconds, positions = train_with_trainer(
+        model, train_set, collate, output, seed, num_train_epochs=1, train_sampling_strategy=strategy
     )
-    trainer = Trainer(model=model, args=args, train_dataset=train_set, data_collator=CountingCollator(tokenizer))
-    CountingCollator.positions = 0
-    result = trainer.train()
-    positions = CountingCollator.positions
     predictions = trainer.predict(dev_set)
     accuracy = float((predictions.predictions.argmax(-1) == np.array(dev_set["labels"])).mean())
     real_tokens = sum(len(ids) for ids in train_set["input_ids"])
     return {
         "accuracy": accuracy,
-        "train_seconds": result.metrics["train_runtime"],
+        "train_seconds": seconds,
         "real_tokens": real_tokens,
         "positions": positions,
     }
