@@ -35,6 +35,7 @@ CARD_FILE = "README.md"
 PLOT_FILE = "training_curves.png"
 ADAPTER_CONFIG = "adapter_config.json"
 CHECKPOINTS = "checkpoints"
+EVAL_DIR = "eval"  # `llmkit evaluate` results: eval/NAME.json, and eval/NAME/ for files a recipe writes
 LOCK_FILE = ".llmkit.lock"
 WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "adapter_model.safetensors")
 # Files that describe the run rather than the weights; a merged folder keeps them so verbs still know the recipe.
@@ -94,13 +95,15 @@ def clear_finished_run(output: Path) -> None:
     """Remove an earlier run's results before it is overwritten (`overwrite_output_dir=true`).
 
     `metrics.json` goes first, so from then on the folder no longer passes as a finished run; then the weights, card,
-    plot, log and checkpoints, which would otherwise sit beside the new run's config until it ends.
+    plot, log, checkpoints and `llmkit evaluate` results, which would otherwise sit beside the new run's config
+    (or, for the evaluations, describe a model that is gone).
     """
     (output / METRICS_FILE).unlink(missing_ok=True)
     for pattern in (*WEIGHT_FILES, "model-*-of-*.safetensors", ADAPTER_CONFIG, CARD_FILE, PLOT_FILE, LOG_FILE):
         for path in output.glob(pattern):
             path.unlink()
     shutil.rmtree(output / CHECKPOINTS, ignore_errors=True)
+    shutil.rmtree(output / EVAL_DIR, ignore_errors=True)  # `llmkit evaluate` results of the model being replaced
 
 
 class RunLock:

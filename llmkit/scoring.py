@@ -38,10 +38,9 @@ from llmkit.fastpath import speed_up
 from llmkit.models import load_trained_model
 from llmkit.recipe import Recipe
 from llmkit.registry import recipe_of_run
-from llmkit.rundir import RUN_CONFIG, reading, require_finished_run
+from llmkit.rundir import EVAL_DIR, RUN_CONFIG, reading, require_finished_run
 from llmkit.runner import make_accelerator
 
-EVAL_FOLDER = "eval"
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
@@ -101,22 +100,23 @@ def evaluate_run(
         batches = tqdm(loader, desc=f"evaluate {folder.name}", unit="batch", disable=not accelerator.is_main_process)
         metrics = evaluate_task(accelerator, model, batches, task, recipe)
         seconds = time.perf_counter() - start
+    rows = len(task.eval_dataset) if hasattr(task.eval_dataset, "__len__") else None  # a stream has no length
     record = {
         "run": str(folder),
         "recipe": recipe.name,
         "name": name,
         "data": data,
         "split": None if resolve_path(data).exists() else config.data.validation_split,  # files have no splits
-        "rows": len(task.eval_dataset),
+        "rows": rows,
         "metrics": metrics,
         "settings": list(overrides),
         "seconds": seconds,
-        "examples_per_s": len(task.eval_dataset) / seconds if seconds else 0.0,
+        "examples_per_s": rows / seconds if rows and seconds else None,
         "processes": accelerator.num_processes,
         "finished_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
     if accelerator.is_main_process:
-        write_text_atomically(folder / EVAL_FOLDER / f"{name}.json", json.dumps(record, indent=2) + "\n")
+        write_text_atomically(folder / EVAL_DIR / f"{name}.json", json.dumps(record, indent=2) + "\n")
         if update_card:
             from llmkit.card import add_eval_result
 
@@ -138,7 +138,7 @@ def evaluation_config(
         "data.validation": data,
         "data.max_train_examples": None,
         "model.tokenizer": str(folder),
-        "output_dir": str(folder / EVAL_FOLDER / name),
+        "output_dir": str(folder / EVAL_DIR / name),
     }
     if split is not None:
         settings["data.validation_split"] = split

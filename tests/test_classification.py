@@ -69,6 +69,12 @@ def write_csv(path: Path, rows: list[dict]) -> Path:
     return path
 
 
+def train_classifier(model: Path, out: Path, train: Path, validation: Path, *settings: str) -> dict:
+    """A tiny classification run on the given files; returns its metrics."""
+    files = (f"output_dir={out}", f"data.train={train}", f"data.validation={validation}")
+    return run_recipe("classification", f"model.name={model}", *files, *settings, *FAST)
+
+
 def model_outputs(folder: Path, rows: list[dict], pair: str | None = None) -> torch.Tensor:
     """The logits of the trained model in `folder` on `rows`, computed here, not by llmkit."""
     tokenizer = AutoTokenizer.from_pretrained(folder)
@@ -116,16 +122,14 @@ def test_sentence_pairs_train_predict_and_load_in_the_pipeline(tiny_bert, tmp_pa
     train = write_jsonl(tmp_path / "train.jsonl", pair_rows(64, seed=0))
     validation = write_jsonl(tmp_path / "validation.jsonl", pair_rows(16, seed=1))
     out = tmp_path / "run"
-    metrics = run_recipe(
-        "classification",
-        f"model.name={tiny_bert}",
-        f"output_dir={out}",
-        f"data.train={train}",
-        f"data.validation={validation}",
+    metrics = train_classifier(
+        tiny_bert,
+        out,
+        train,
+        validation,
         "data.text_column=sentence1",
         "data.text_pair_column=sentence2",
         "data.positive_label=same",
-        *FAST,
     )
     assert set(metrics["eval"]) == {"loss", "accuracy", "f1", "matthews_correlation", "f1_positive"}
     assert metrics["best"]["metric"] == "accuracy"
@@ -152,16 +156,7 @@ def test_regression_scores_and_reports_correlations(tiny_bert, tmp_path, capsys,
         row["score"] = float(sum(word in ("good", "great", "fun") for word in row["text"].split()))
     train, validation = write_csv(tmp_path / "train.csv", rows[:64]), write_csv(tmp_path / "valid.csv", rows[64:])
     out = tmp_path / "run"
-    metrics = run_recipe(
-        "classification",
-        f"model.name={tiny_bert}",
-        f"output_dir={out}",
-        f"data.train={train}",
-        f"data.validation={validation}",
-        "data.label_column=score",
-        "data.problem=regression",
-        *FAST,
-    )
+    metrics = train_classifier(tiny_bert, out, train, validation, "data.label_column=score", "data.problem=regression")
     assert set(metrics["eval"]) == {"loss", "pearson", "spearmanr", "mse"}
     config = AutoConfig.from_pretrained(out)
     assert config.num_labels == 1 and config.problem_type == "regression" and config.id2label == {0: "score"}
@@ -189,16 +184,14 @@ def test_multi_label_takes_lists_and_delimited_strings(tiny_bert, tmp_path, caps
     train = write_jsonl(tmp_path / "train.jsonl", rows[:64])  # labels as lists
     validation = write_csv(tmp_path / "valid.csv", [{**r, "tags": ";".join(r["tags"])} for r in rows[64:]])
     out = tmp_path / "run"
-    metrics = run_recipe(
-        "classification",
-        f"model.name={tiny_bert}",
-        f"output_dir={out}",
-        f"data.train={train}",
-        f"data.validation={validation}",
+    metrics = train_classifier(
+        tiny_bert,
+        out,
+        train,
+        validation,
         "data.label_column=tags",
         "data.label_delimiter=;",
         "data.problem=multi_label",
-        *FAST,
     )
     assert set(metrics["eval"]) == {"loss", "f1_micro", "f1_macro", "exact_match"}
     config = AutoConfig.from_pretrained(out)

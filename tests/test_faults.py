@@ -364,6 +364,8 @@ def test_a_failing_plot_reports_the_write_and_leaves_an_unfinished_run(tiny, tmp
 def test_overwriting_a_run_removes_its_results_before_training(tiny, tmp_path, monkeypatch):
     out = tmp_path / "run"
     run(out, tiny, "train.max_steps=2")
+    (out / "eval").mkdir()
+    (out / "eval" / "dev.json").write_text("{}")  # an `llmkit evaluate` result of the model being replaced
 
     def killed(self, *args):
         raise KeyboardInterrupt
@@ -372,7 +374,7 @@ def test_overwriting_a_run_removes_its_results_before_training(tiny, tmp_path, m
     with pytest.raises(KeyboardInterrupt):  # stopped mid-run: the folder must not pass as the old finished run
         run(out, tiny, "train.max_steps=2", "overwrite_output_dir=true")
     files = {path.name for path in out.iterdir()}
-    assert not files & {"metrics.json", "model.safetensors", "README.md", "training_curves.png", "checkpoints"}
+    assert not files & {"metrics.json", "model.safetensors", "README.md", "training_curves.png", "checkpoints", "eval"}
     with pytest.raises(UserError, match="is not a finished llmkit run"):
         require_finished_run(out, "predict")
 
