@@ -15,13 +15,10 @@ real (non-padding) tokens per second of training-loop time.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
 from pathlib import Path
-
-import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TQDM_DISABLE", "1")
@@ -30,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from datasets import Dataset  # noqa: E402
-from sentiment_sst2 import flops_per_token, matmul_gflops, train_with_trainer  # noqa: E402
+from sentiment_sst2 import flops_per_token, matmul_gflops, train_with_trainer, write_report  # noqa: E402
 from transformers import (  # noqa: E402
     AutoModelForTokenClassification,
     AutoTokenizer,
@@ -139,25 +136,8 @@ def main() -> None:
     model = AutoModelForTokenClassification.from_pretrained(packaged_minilm(), num_labels=9)
     mean_length = results["llmkit"]["real_tokens"] / TRAIN_SENTENCES / args.epochs
     per_token = flops_per_token(model, mean_length)
-    for result in results.values():
-        result["real_tokens_per_s"] = result["real_tokens"] / result["train_seconds"]
-        result["padding_fraction"] = 1 - result["real_tokens"] / result["positions"]
-        result["mfu"] = result["real_tokens_per_s"] * per_token / (peak * 1e9)
-    summary = {
-        "epochs": args.epochs,
-        "matmul_gflops": peak,
-        "load_average_before": load_before,
-        "load_average_after": os.getloadavg()[0],
-        "results": results,
-    }
-    if "trainer_default" in results:
-        summary["speedup_vs_trainer_default"] = float(
-            np.divide(results["llmkit"]["real_tokens_per_s"], results["trainer_default"]["real_tokens_per_s"])
-        )
     out = ROOT / "benchmarks" / "results" / "ner_conll2003.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(summary, indent=2))
-    print(json.dumps(summary, indent=2))
+    write_report(out, results, per_token, peak, {"epochs": args.epochs, "load_average_before": load_before})
 
 
 if __name__ == "__main__":

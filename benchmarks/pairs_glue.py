@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from datasets import Dataset  # noqa: E402
-from sentiment_sst2 import flops_per_token, matmul_gflops, train_with_trainer  # noqa: E402
+from sentiment_sst2 import flops_per_token, matmul_gflops, train_with_trainer, write_report  # noqa: E402
 from transformers import (  # noqa: E402
     AutoModelForSequenceClassification,
     AutoTokenizer,
@@ -163,28 +163,9 @@ def main() -> None:
     model = AutoModelForSequenceClassification.from_pretrained(packaged_minilm(), num_labels=2)
     mean_length = results["llmkit"]["real_tokens"] / len(rows[0]) / args.epochs
     per_token = flops_per_token(model, mean_length)
-    for result in results.values():
-        result["real_tokens_per_s"] = result["real_tokens"] / result["train_seconds"]
-        result["padding_fraction"] = 1 - result["real_tokens"] / result["positions"]
-        result["mfu"] = result["real_tokens_per_s"] * per_token / (peak * 1e9)
-    summary = {
-        "task": args.task,
-        "epochs": args.epochs,
-        "seed": args.seed,
-        "train_pairs": len(rows[0]),
-        "dev_pairs": len(rows[1]),
-        "matmul_gflops": peak,
-        "load_average_before": load_before,
-        "load_average_after": os.getloadavg()[0],
-        "results": results,
-    }
-    if "trainer_default" in results:
-        summary["speedup_vs_trainer_default"] = (
-            results["llmkit"]["real_tokens_per_s"] / results["trainer_default"]["real_tokens_per_s"]
-        )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(summary, indent=2))
-    print(json.dumps(summary, indent=2))
+    facts = {"task": args.task, "epochs": args.epochs, "seed": args.seed, "train_pairs": len(rows[0])}
+    facts.update(dev_pairs=len(rows[1]), load_average_before=load_before)
+    write_report(out, results, per_token, peak, facts)
 
 
 if __name__ == "__main__":

@@ -133,6 +133,22 @@ def train_with_trainer(model, train_set, collate, output: Path, seed: int, **arg
     return trainer, result.metrics["train_runtime"], counting.positions
 
 
+def write_report(out: Path, results: dict, per_token: float, peak: float, facts: dict) -> None:
+    """Add each contender's real tokens/s, padding and MFU, and llmkit's speed-up over the default Trainer; write the
+    summary to `out` and print it (benchmarks/pairs_glue.py and benchmarks/ner_conll2003.py)."""
+    for result in results.values():
+        result["real_tokens_per_s"] = result["real_tokens"] / result["train_seconds"]
+        result["padding_fraction"] = 1 - result["real_tokens"] / result["positions"]
+        result["mfu"] = result["real_tokens_per_s"] * per_token / (peak * 1e9)
+    summary = {**facts, "matmul_gflops": peak, "load_average_after": os.getloadavg()[0], "results": results}
+    if "trainer_default" in results:
+        ours, theirs = results["llmkit"]["real_tokens_per_s"], results["trainer_default"]["real_tokens_per_s"]
+        summary["speedup_vs_trainer_default"] = ours / theirs
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(summary, indent=2))
+    print(json.dumps(summary, indent=2))
+
+
 def llmkit_overrides(train_file: Path, dev_file: Path, output: Path, seed: int = SEED) -> list[str]:
     """The benchmark setting as `llmkit train sentiment` overrides (shared with benchmarks/peft_sst2.py)."""
     return [
