@@ -27,10 +27,37 @@ from llmkit.errors import UserError
 from llmkit.models import PACKAGED, packaged_minilm
 from llmkit.recipe import CardInfo
 from llmkit.registry import find_recipe
-from llmkit.rundir import ADAPTER_CONFIG, CARD_FILE, LOG_FILE, METRICS_FILE, PLOT_FILE, RUN_CONFIG, read_saved_config
+from llmkit.rundir import (
+    ADAPTER_CONFIG,
+    CARD_FILE,
+    COMPRESSION_FILE,
+    LOG_FILE,
+    METRICS_FILE,
+    ONNX_FILE,
+    PLOT_FILE,
+    RUN_CONFIG,
+    read_saved_config,
+)
 
 PACKAGED_HUB_ID = "sentence-transformers/all-MiniLM-L6-v2"  # what `model.name=minilm` is
 DATA_SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".parquet", ".txt")
+ONNX_USAGE = """import onnxruntime
+from transformers import AutoTokenizer
+
+tokenizer = AutoTokenizer.from_pretrained("{where}")
+session = onnxruntime.InferenceSession("{where}/{graph}")
+inputs = tokenizer(["Your text here."], return_tensors="np")
+wanted = [node.name for node in session.get_inputs()]
+print(session.run(None, {{name: inputs[name] for name in wanted}}))"""
+# The card's compression table: label, key of a `compression.json` entry, unit, key of its ratio, the ratio's words.
+COMPRESSION_ROWS = (
+    ("weights on disk", "size_bytes", "bytes", "size_smaller", ("smaller", "larger")),
+    ("parameters", "parameters", "count", None, ()),
+    ("linear-layer weights", "linear_weight_bytes", "bytes", "linear_weights_smaller", ("smaller", "larger")),
+    ("latency, batch 1, median", "latency_ms_median", "ms", "latency_faster", ("faster", "slower")),
+    ("latency, batch 1, p90", "latency_ms_p90", "ms", None, ()),
+    ("throughput", "throughput_per_s", "examples/s", "throughput_faster", ("faster", "slower")),
+)
 
 
 def write_model_card(folder: Path, repo_id: str | None = None, metrics: dict[str, Any] | None = None) -> Path:
@@ -57,9 +84,10 @@ def build_model_card(folder: Path, repo_id: str | None = None, metrics: dict[str
         language=run.language,
         license=run.license,
         pipeline_tag=run.info.pipeline_tag,
-        tags=["llmkit", run.recipe, *run.info.tags, *(["peft"] if run.adapter else [])],
+        tags=["llmkit", run.recipe, *run.info.tags, *(["peft"] if run.adapter else []), *run.compression_tags],
         model_name=run.model_name,
         eval_results=run.eval_results() or None,
+        widget=[_widget(example) for example in run.info.examples] or None,
     )
     return ModelCard(f"---\n{data.to_yaml()}\n---\n\n{run.body()}")
 
@@ -123,6 +151,13 @@ def _is_hub_id(name: str) -> bool:
     return True
 
 
+def _widget(example: dict[str, str]) -> dict[str, str]:
+    """A widget entry of the Hub's card metadata: the first input field is its `text`, the others keep their names
+    (`context` for question answering, as the Hub's widget reads it)."""
+    first, *others = example
+    return {"text": example[first], **{name: example[name] for name in others}}
+
+
 def _recipe_card_info(recipe: str, folder: Path) -> CardInfo:
     """What the recipe (specialised to the run's config, e.g. sentence pairs) says about its task."""
     declaration = find_recipe(recipe)
@@ -152,6 +187,30 @@ def _number(value: float) -> str:
     return f"{value:.4f}" if isinstance(value, float) else str(value)
 
 
+def _measured(entry: dict[str, Any], key: str, unit: str) -> str:
+    """One figure of a compression report entry, as the card's table shows it."""
+    value = entry[key]
+    if unit == "bytes":
+        size = f"{value / 1e6:.2f} MB" if value >= 1e5 else f"{value / 1e3:.1f} kB"
+        dtypes = entry.get("linear_weight_dtypes") if key == "linear_weight_bytes" else None
+        return f"{size} ({', '.join(dtypes)})" if dtypes else size
+    return f"{value:,}" if unit == "count" else f"{value:.2f} {unit}"
+
+
+def _times(ratio: float, better: str, worse: str) -> str:
+    """`2.50x smaller`, or `1.25x larger` for a ratio below 1."""
+    return f"{ratio:.2f}x {better}" if ratio >= 1 else f"{1 / ratio:.2f}x {worse}"
+
+
+def _parity_sentence(kind: str, check: dict[str, Any]) -> str:
+    same = check.get("same_prediction")
+    return (
+        f" The {kind} graph's outputs are within {check['max_abs_diff']:.2g} of the torch model's (tolerance "
+        f"{check['tolerance']:g}) on {check['rows']} rows of {check['inputs']}"
+        + (f", with the same prediction for {same:.2%} of them." if same is not None else ".")
+    )
+
+
 def _duration(seconds: float) -> str:
     minutes, seconds = divmod(round(seconds), 60)
     hours, minutes = divmod(minutes, 60)
@@ -171,8 +230,12 @@ class _RunFacts:
         self.finished = bool(self.metrics)
         self.results = self.metrics.get("eval") or self._last_logged_eval()
         self.adapter = _load_json(folder / ADAPTER_CONFIG) if (folder / ADAPTER_CONFIG).is_file() else None
+        self.compression = _load_json(folder / COMPRESSION_FILE)  # `llmkit quantize` / `export`; {} otherwise
         self.model = self.config.get("model") or {}
         self.data = self.config.get("data") or {}
+        self.distill = self.config.get("distill") or {}
+        # distill.init=teacher records the teacher as a from-scratch model section; its weights came from the teacher.
+        self.from_teacher = bool(self.distill.get("teacher")) and self.distill.get("init") == "teacher"
         self.model_name = repo_id.split("/")[-1] if repo_id else folder.resolve().name
 
     @cached_property
@@ -225,6 +288,7 @@ class _RunFacts:
         sections = [
             f"# {self.model_name}\n\n{self._summary()}",
             self._results(),
+            self._compression(),
             self._training(),
             self._usage(),
             self._limitations(),
@@ -233,11 +297,16 @@ class _RunFacts:
 
     def _base_description(self) -> str:
         name = str(self.model.get("name") or "an unknown checkpoint")
+        if self.from_teacher:
+            return f"the weights of the teacher run `{name}` (embeddings, head and evenly spread layers)"
         if self.model.get("init") == "scratch":
             return f"a randomly initialised `{name}` architecture (trained from scratch)"
         if self.base_model:
             return f"[{self.base_model}](https://huggingface.co/{self.base_model})"
         return f"the local checkpoint `{name}`"
+
+    def _start(self) -> str:
+        return "the teacher's weights" if self.from_teacher else str(self.model.get("init", "pretrained"))
 
     def _summary(self) -> str:
         task = self.info.task_name.lower() if self.info.task_name else f"`{self.recipe}`"
@@ -245,6 +314,13 @@ class _RunFacts:
             f"A {task} model trained with llmkit's `{self.recipe}` recipe, starting from {self._base_description()}, "
             f"on `{self.data.get('train', 'unknown data')}`."
         )
+        if self.distill.get("teacher"):
+            d = self.distill
+            text += (
+                f"\n\nDistilled from the teacher run `{d['teacher']}` (distill.alpha={d.get('alpha')}, "
+                f"distill.temperature={d.get('temperature')}, distill.init={d.get('init')}): the loss mixes the "
+                "teacher's softened outputs with the labels."
+            )
         if self.adapter is not None:
             kind = self.adapter.get("peft_type", "PEFT")
             text += (
@@ -270,11 +346,46 @@ class _RunFacts:
         table = f"| metric | value |\n| --- | --- |\n{rows}"
         return f"## Results\n\nOn the validation data (`{source}`):{where}\n\n{table}"
 
+    @property
+    def compression_tags(self) -> list[str]:
+        """`torchao`/`onnx` and `int8` for a compressed folder."""
+        if not self.compression:
+            return []
+        return [
+            self.compression.get("format", "compressed"),
+            *(["int8"] if "int8" in self.compression["method"] else []),
+        ]
+
+    def _compression(self) -> str:
+        """The compression report (`compression.json`): the original run and this folder, measured side by side."""
+        if not self.compression:
+            return ""
+        report, measured = self.compression, self.compression.get("measured", {})
+        original, compressed, ratios = report["original"], report["compressed"], report.get("ratios", {})
+        table = ["| | original | this folder | |", "| --- | --- | --- | --- |"]
+        for label, key, unit, ratio, words in COMPRESSION_ROWS:
+            times = _times(ratios[ratio], *words) if ratios.get(ratio) else ""
+            table.append(
+                f"| {label} | {_measured(original, key, unit)} | {_measured(compressed, key, unit)} | {times} |"
+            )
+        for name, value in (original.get("metrics") or {}).items():
+            new = compressed["metrics"].get(name)
+            table.append(f"| validation {name} | {_number(value)} | {_number(new)} | {new - value:+.4f} |")
+        checks = "".join(_parity_sentence(kind, check) for kind, check in report.get("parity", {}).items())
+        return (
+            f"## Compression\n\nThis folder holds the model of `{report['source']}`, compressed: {report['format']} "
+            f"`{report['method']}` ({report['description']}). Both models were measured in one process on the "
+            f"{measured.get('device', 'cpu')} (threads: {measured.get('threads')}): latency over "
+            f"{measured.get('requests')} single requests, throughput over batches of {measured.get('batch_size')}, "
+            f"metrics by the evaluation pass of `llmkit evaluate` over {measured.get('eval_rows') or 'no'} validation "
+            f"rows.{checks} Every figure is in `{COMPRESSION_FILE}`.\n\n" + "\n".join(table)
+        )
+
     def _training(self) -> str:
         train = self.config.get("train") or {}
         summary = self.metrics.get("train") or {}
         hyper = [
-            ("base checkpoint", f"`{self.model.get('name')}` ({self.model.get('init', 'pretrained')})"),
+            ("base checkpoint", f"`{self.model.get('name')}` ({self._start()})"),
             *((f"data.{k}", f"`{v}`") for k, v in self.data.items() if v is not None and not isinstance(v, dict)),
             *((k, f"`{v}`") for k, v in train.items() if v is not None),
             ("seed", f"`{self.config.get('seed')}`"),
@@ -300,7 +411,9 @@ class _RunFacts:
     def _usage(self) -> str:
         where = self.repo_id or str(self.folder)
         example = self.info.example or '"Your text here."'
-        if self.info.usage:
+        if self.compression.get("format") == "onnx":  # transformers cannot load the graph; onnxruntime runs it
+            code = ONNX_USAGE.format(where=where, graph=ONNX_FILE)
+        elif self.info.usage:
             code = self.info.usage.format(where=where)
         elif self.info.pipeline_tag:
             code = (

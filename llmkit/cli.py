@@ -7,7 +7,10 @@
     llmkit translate OUT (--text TEXT | --file FILE)    translate with a model trained by the translation recipe
     llmkit generate OUTPUT_DIR --prompt TEXT [...]     sample text from a trained causal language model
     llmkit merge OUT --to MERGED                       fold a LoRA/IA3 adapter into a plain model folder
+    llmkit quantize OUT --to INT8 [--method int8-dynamic|int8-weight]   int8 copy for CPU inference, with a report
+    llmkit export OUT --to ONNX --format onnx [--quantize int8]         ONNX copy for onnxruntime, parity-checked
     llmkit evaluate RUN [RUN ...] --data FILE_OR_HUB_ID [--json] [key=value]   score runs with their metrics
+    llmkit demo RUN [RUN ...] [--port 7860] [--host 127.0.0.1] [--share]   try runs in a web page
 
 Bad input ends with one line on stderr and exit status 2; `--debug` (anywhere) shows the traceback instead.
 A run stopped by SIGTERM/SIGINT checkpoints and exits with status 75 (`llmkit.guard.EXIT_PREEMPTED`).
@@ -75,13 +78,69 @@ def build_parser() -> argparse.ArgumentParser:
         verb.add_argument("options", nargs=argparse.REMAINDER, help="--text/--prompt TEXT, --file FILE, ...")
 
     _add_evaluate(commands)
+    _add_demo(commands)
 
     merge = commands.add_parser(
         "merge", help="fold an adapter into a plain model", description="Merge a run's adapter into its base model."
     )
     merge.add_argument("output_dir", help="output folder of a run trained with peft.method=lora or ia3")
     merge.add_argument("--to", required=True, help="new folder for the merged model (loads without peft)")
+    _add_compress(commands)
     return parser
+
+
+def _add_compress(commands: argparse._SubParsersAction) -> None:
+    """`quantize` and `export`: each writes a compressed copy of a run, with a report (`llmkit.compress`)."""
+    about = (
+        "An adapter run is merged into its base model on the fly. The new folder is a finished run of the same "
+        "recipe (predict, evaluate, push take it); its compression.json and model card compare size, latency, "
+        "throughput and validation metrics with the original, measured in one process on the CPU."
+    )
+    quantize = commands.add_parser(
+        "quantize",
+        help="int8-quantize a finished run for CPU inference (torchao)",
+        description=f"Quantize a finished run's linear layers to int8 with torchao. {about}",
+    )
+    quantize.add_argument(
+        "--method",
+        default="int8-dynamic",
+        help="int8-dynamic (int8 weights, activations quantized per token) or int8-weight (int8 weights only)",
+    )
+    export = commands.add_parser(
+        "export",
+        help="export a finished run to ONNX for onnxruntime",
+        description="Export a finished classification, sentiment, ner or qa run to ONNX (torch.onnx dynamo "
+        "exporter), checked against the torch model on the run's validation data; fails above --tolerance. "
+        f"Text generation (clm, translation) and mlm are refused. {about}",
+    )
+    export.add_argument("--format", default="onnx", help="the export format: onnx (default)")
+    export.add_argument("--quantize", help="int8: onnxruntime dynamic quantization of the weights")
+    export.add_argument(
+        "--tolerance", type=float, help="largest allowed output difference from torch (default 1e-3; int8: 1.0)"
+    )
+    for command in (quantize, export):
+        command.add_argument("output_dir", help="a finished run's output folder (plain, adapter or merged)")
+        command.add_argument("--to", required=True, help="new (or empty) folder for the compressed run")
+        command.add_argument("--requests", type=int, default=100, help="batch-1 requests timed for the latency")
+        command.add_argument(
+            "--max-eval-examples", type=int, help="score on the first N validation rows (default: all)"
+        )
+
+
+def cmd_quantize(args: argparse.Namespace) -> None:
+    from llmkit.compress import ReportSettings, quantize_run
+
+    settings = ReportSettings(requests=args.requests, max_eval_examples=args.max_eval_examples)
+    print(f"quantized model written to {quantize_run(args.output_dir, args.to, args.method, settings)}")
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    from llmkit.compress import ReportSettings
+    from llmkit.export import export_run
+
+    settings = ReportSettings(requests=args.requests, max_eval_examples=args.max_eval_examples)
+    folder = export_run(args.output_dir, args.to, args.format, args.quantize, args.tolerance, settings)
+    print(f"exported model written to {folder}")
 
 
 def _add_evaluate(commands: argparse._SubParsersAction) -> None:
@@ -99,6 +158,28 @@ def _add_evaluate(commands: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--batch-size", type=int, help="examples per forward pass (default: train.eval_batch_size)")
     evaluate.add_argument("--json", action="store_true", help="print one JSON record per run instead of a table")
     evaluate.add_argument("--update-card", action="store_true", help="add the result to each run's model card")
+
+
+def _add_demo(commands: argparse._SubParsersAction) -> None:
+    demo = commands.add_parser(
+        "demo",
+        help="try finished runs in a web page",
+        description="Serve a web page (Gradio) to try finished runs: a tab per run, or side by side for runs of "
+        "one recipe. It listens on 127.0.0.1 (this machine only) unless --host says otherwise, and makes a public "
+        "link only with --share.",
+    )
+    demo.add_argument("runs", nargs="+", metavar="RUN", help="run output folders (plain, adapter or merged)")
+    demo.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: every interface)")
+    demo.add_argument("--port", type=int, default=7860, help="port to listen on")
+    demo.add_argument("--share", action="store_true", help="also open a public gradio.live link to the page")
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from llmkit.demo import serve
+
+    if not 0 < args.port < 65536:
+        raise UserError(f"demo: --port must be between 1 and 65535, got {args.port}")
+    serve(args.runs, host=args.host, port=args.port, share=args.share)
 
 
 def cmd_recipes(args: argparse.Namespace) -> None:
@@ -223,7 +304,10 @@ COMMANDS = {
     "translate": cmd_translate,
     "generate": cmd_generate,
     "evaluate": cmd_evaluate,
+    "demo": cmd_demo,
     "merge": cmd_merge,
+    "quantize": cmd_quantize,
+    "export": cmd_export,
 }
 
 
@@ -261,6 +345,14 @@ def quiet_libraries(debug: bool) -> None:
         return
     transformers.logging.set_verbosity_error()
     transformers.logging.disable_progress_bar()
+    # torchao, which transformers imports to load weights when it is installed, registers enums the way torch 2.13
+    # deprecates (torch says so on every command) and reports its GPU kernels missing on a CPU machine.
+    logging.getLogger("torch.utils._pytree").setLevel(logging.ERROR)
+    logging.getLogger("torchao").setLevel(logging.ERROR)
+    # The ONNX exporter lists the torchvision ops it cannot find, and its graph optimizer every pass it makes.
+    logging.getLogger("torch.onnx._internal.exporter._registration").setLevel(logging.ERROR)
+    for name in ("onnxscript", "onnx_ir"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     hub_logging.set_verbosity_error()  # retry notices: llmkit reports what finally failed
     warnings.filterwarnings("ignore", category=FutureWarning)
     warnings.filterwarnings("ignore", category=DeprecationWarning)

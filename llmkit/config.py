@@ -92,6 +92,10 @@ class TrainConfig:
     padding and the gradients stay those of the random batch (BERT sequence classifiers; `llmkit/packing.py`).
     `grouped`: batches of texts of similar length (little padding, but a batch holds only short or only long
     texts). `auto`: packed where the model supports it, grouped otherwise."""
+    chunked_loss: bool = True
+    """Causal LMs (GPT-2): compute the training loss and its gradients a chunk of positions at a time, never the
+    whole `tokens x vocabulary` logits (`llmkit/chunked_loss.py`); the same loss and gradients in far less memory.
+    `false`: the model's own loss."""
     eval_every: int = 0
     """Evaluate every N optimizer steps; 0 evaluates at the end of each epoch."""
     save_every: int = 0
@@ -229,6 +233,37 @@ class PeftConfig:
 
 
 @dataclass
+class DistillConfig:
+    """Knowledge distillation: train the model (the student) on a finished run's outputs (the teacher) as well as
+    on the labels (`llmkit/distill.py`, docs/distillation.md).
+
+    The loss is `alpha * T^2 * KL(softmax(teacher / T) || softmax(student / T)) + (1 - alpha) * the task loss`, with
+    analogues for multi-label classification and regression.
+    """
+
+    teacher: str | None = None
+    """A finished run's output folder, of the same recipe, labels and tokenizer, whose model teaches this one; null
+    trains without a teacher."""
+    alpha: float = 0.5
+    """Weight of the teacher's term in the loss; 1 - alpha weighs the task loss (0 trains on the labels alone)."""
+    temperature: float = 2.0
+    """T: both models' logits are divided by it before they are compared; above 1 it shows the student more of
+    how the teacher ranks the wrong answers."""
+    init: Literal["teacher", "model"] = "teacher"
+    """Where the student starts. `teacher`: the teacher's architecture with the `model.*` overrides (e.g.
+    model.num_hidden_layers=3) and the teacher's weights and tokenizer: embeddings, head and, for student layer i,
+    teacher layer floor(i * teacher layers / student layers) (6 -> 3: 0, 2, 4); BERT-family encoders and GPT-2;
+    run_config.yaml then records the teacher's folder as model.name. `model`: whatever model.name, model.init and
+    model.* say; only the loss uses the teacher."""
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.alpha <= 1:
+            raise ConfigError(f"'alpha' must be in [0, 1], got {self.alpha}")
+        if self.temperature <= 0:
+            raise ConfigError(f"'temperature' must be positive, got {self.temperature}")
+
+
+@dataclass
 class DataSourceConfig:
     """Where a recipe's examples come from: the part of every recipe's `data` section that is the same.
 
@@ -274,12 +309,32 @@ class RunConfig:
     train: TrainConfig = field(default_factory=TrainConfig)
     hub: HubConfig = field(default_factory=HubConfig)
     peft: PeftConfig = field(default_factory=PeftConfig)
+    distill: DistillConfig = field(default_factory=DistillConfig)
 
     def __post_init__(self) -> None:
+        self._check_distillation()
         if self.peft.method != "none" and self.model.init == "scratch":
             raise ConfigError(
                 f"peft.method={self.peft.method} adapts pretrained weights, but model.init=scratch starts "
                 "from random ones. Fix: set peft.method=none, or model.init=pretrained."
+            )
+
+    def _check_distillation(self) -> None:
+        teacher = self.distill.teacher
+        if teacher is None:
+            return
+        if Path(teacher).resolve() == Path(self.output_dir).resolve():
+            raise ConfigError(
+                "'distill.teacher' is the output_dir, so the student would overwrite its teacher. Fix: choose "
+                "another output_dir."
+            )
+        if self.peft.method != "none" and self.distill.init == "teacher":
+            # An adapter folder saves the adapter and names its base checkpoint; this base exists nowhere else.
+            raise ConfigError(
+                f"peft.method={self.peft.method} saves an adapter for a base model that loads from a checkpoint, "
+                "but with distill.init=teacher the student's base is a copy of some of the teacher's layers that "
+                "exists only in this run. Fix: set peft.method=none, or distill.init=model with a checkpoint as "
+                "model.name."
             )
 
 
@@ -561,6 +616,7 @@ RESUMABLE_CHANGES = (
     "train.num_workers",
     "train.eval_batch_size",
     "train.on_nonfinite",
+    "train.chunked_loss",  # the same loss and gradients, to rounding
     "hub.",
     "sampling.",
 )

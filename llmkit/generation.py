@@ -1,12 +1,15 @@
 """Sample text from a causal language model with `model.generate`: the `clm` recipe's samples at each evaluation,
-and its `predict` (which `llmkit generate` runs)."""
+its `predict` (which `llmkit generate` runs) and its token-by-token stream (which `llmkit demo` shows)."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import torch
-from transformers import PreTrainedModel, PreTrainedTokenizerBase
+from transformers import PreTrainedModel, PreTrainedTokenizerBase, TextIteratorStreamer
 
 from llmkit.errors import ConfigError, UserError
 
@@ -47,30 +50,73 @@ def generate(
     Sampling draws from its own seeded random stream, so calling this in the middle of training changes nothing
     about the training run.
     """
-    if tokenizer.eos_token_id is None:
-        raise UserError("generate: the tokenizer has no EOS token, so generation cannot know where text ends.")
+    _require_eos(tokenizer)
     was_training = model.training
     model.eval()
-    sample = settings.temperature > 0
-    options = {"temperature": settings.temperature, "top_k": settings.top_k, "top_p": settings.top_p} if sample else {}
-    continuations = []
     with torch.random.fork_rng(devices=[]), torch.no_grad():
         torch.manual_seed(settings.seed)
-        for prompt in prompts:
-            # One prompt at a time: no padding, so positions need no care. An empty prompt starts a new document.
-            ids = tokenizer(prompt, return_tensors="pt")["input_ids"] if prompt else None
-            if ids is None or ids.shape[1] == 0:
-                ids = torch.tensor([[tokenizer.eos_token_id]])
-            output = model.generate(
-                input_ids=ids.to(model.device),
-                attention_mask=torch.ones_like(ids, device=model.device),
-                do_sample=sample,
-                max_new_tokens=settings.max_new_tokens,
-                repetition_penalty=settings.repetition_penalty,
-                eos_token_id=tokenizer.eos_token_id,
-                pad_token_id=tokenizer.eos_token_id,
-                **options,
-            )
-            continuations.append(tokenizer.decode(output[0, ids.shape[1] :], skip_special_tokens=True))
+        continuations = [_continue(model, tokenizer, prompt, settings) for prompt in prompts]
     model.train(was_training)
     return continuations
+
+
+def stream(
+    model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, prompt: str, settings: SamplingConfig
+) -> Iterator[str]:
+    """The continuation of one prompt as it grows, a token at a time; the last text yielded is exactly what
+    `generate` returns for this prompt (same seed, same settings). `model` must be in eval mode."""
+    _require_eos(tokenizer)
+    streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True)
+    done: dict[str, Any] = {}
+
+    def work() -> None:  # model.generate feeds the streamer from this thread while the caller reads it
+        try:
+            with torch.random.fork_rng(devices=[]), torch.no_grad():
+                torch.manual_seed(settings.seed)
+                done["text"] = _continue(model, tokenizer, prompt, settings, streamer)
+        except Exception as error:  # handed to the caller; the streamer must end or the reader waits forever
+            done["error"] = error
+            streamer.end()
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    text = ""
+    for piece in streamer:
+        text += piece
+        yield text
+    thread.join()
+    if "error" in done:
+        raise done["error"]
+    yield done["text"]
+
+
+def _require_eos(tokenizer: PreTrainedTokenizerBase) -> None:
+    if tokenizer.eos_token_id is None:
+        raise UserError("generate: the tokenizer has no EOS token, so generation cannot know where text ends.")
+
+
+def _continue(
+    model: PreTrainedModel,
+    tokenizer: PreTrainedTokenizerBase,
+    prompt: str,
+    settings: SamplingConfig,
+    streamer: TextIteratorStreamer | None = None,
+) -> str:
+    # One prompt at a time: no padding, so positions need no care. An empty prompt starts a new document.
+    ids = tokenizer(prompt, return_tensors="pt")["input_ids"] if prompt else None
+    if ids is None or ids.shape[1] == 0:
+        ids = torch.tensor([[tokenizer.eos_token_id]])
+    sample = settings.temperature > 0
+    options = {"temperature": settings.temperature, "top_k": settings.top_k, "top_p": settings.top_p} if sample else {}
+    output = model.generate(
+        input_ids=ids.to(model.device),
+        attention_mask=torch.ones_like(ids, device=model.device),
+        do_sample=sample,
+        max_new_tokens=settings.max_new_tokens,
+        repetition_penalty=settings.repetition_penalty,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.eos_token_id,
+        streamer=streamer,
+        **options,
+    )
+    return tokenizer.decode(output[0, ids.shape[1] :], skip_special_tokens=True)

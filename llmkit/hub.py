@@ -30,7 +30,16 @@ from huggingface_hub.errors import HfHubHTTPError
 from llmkit.card import build_model_card
 from llmkit.config import repo_id_problem
 from llmkit.errors import UserError
-from llmkit.rundir import CARD_FILE, LOG_FILE, RUN_CONFIG, reading, require_finished_run
+from llmkit.rundir import (
+    CARD_FILE,
+    COMPRESSION_FILE,
+    LOG_FILE,
+    ONNX_FILE,
+    PARITY_FILE,
+    RUN_CONFIG,
+    reading,
+    require_finished_run,
+)
 
 logger = logging.getLogger("llmkit")
 
@@ -40,6 +49,9 @@ SHARED_FILES = (
     "model-*-of-*.safetensors",
     "model.safetensors.index.json",
     "adapter_model.safetensors",
+    ONNX_FILE,  # `llmkit export`; a compressed folder's report and parity check
+    COMPRESSION_FILE,
+    PARITY_FILE,
     "config.json",
     "adapter_config.json",
     "generation_config.json",

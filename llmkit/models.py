@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from transformers import AutoConfig, AutoTokenizer, PretrainedConfig, PreTrained
 from llmkit.config import ModelConfig
 from llmkit.config import load_config as load_run_config
 from llmkit.errors import ConfigError, UserError
-from llmkit.rundir import ADAPTER_CONFIG, DESCRIPTION_FILES, RUN_CONFIG, reading, usual_permissions
+from llmkit.rundir import ADAPTER_CONFIG, DESCRIPTION_FILES, ONNX_FILE, RUN_CONFIG, reading, usual_permissions
 
 PACKAGED = "minilm"
 
@@ -158,19 +158,25 @@ def ensure_pad_token(tokenizer: PreTrainedTokenizerBase, config: PretrainedConfi
 
 
 def load_trained_model(output_dir: str | Path, auto_class: Any = None) -> Any:
-    """Load a model that llmkit trained: a plain model folder, an adapter folder, or a merged one.
+    """Load a model that llmkit trained: a plain model folder, an adapter folder, or a merged or compressed one.
 
     An adapter folder (a run with `peft.method=lora|ia3`) is loaded onto the base model its `adapter_config.json`
-    names, configured by the folder's `config.json` (labels, pad token).
+    names, configured by the folder's `config.json` (labels, pad token). A folder of `llmkit quantize` loads like a
+    plain one (its `config.json` names the torchao int8 scheme, which `from_pretrained` restores); one of `llmkit
+    export` gives an `llmkit.onnx_model.OnnxModel`.
 
     Args:
-        output_dir: A run's output folder, or a folder written by `llmkit merge`.
+        output_dir: A run's output folder, or a folder written by `llmkit merge`, `quantize` or `export`.
         auto_class: The transformers class to load with (e.g. `AutoModelForSequenceClassification`); by default
             the class `config.json` names.
     """
     folder = Path(output_dir)
     if (folder / ADAPTER_CONFIG).is_file():
         return load_adapter_model(folder, auto_class)
+    if (folder / ONNX_FILE).is_file():  # `llmkit export`: onnxruntime runs it, behind the transformers interface
+        from llmkit.onnx_model import load_onnx_model
+
+        return load_onnx_model(folder, auto_class)
     # Code shipped in a folder (`auto_map`) never runs, and transformers never asks: the classes are llmkit's own.
     config = _load("config", str(folder), AutoConfig.from_pretrained, trust_remote_code=False)
     loader = model_class(config, auto_class).from_pretrained
@@ -255,15 +261,22 @@ class TrainedRun:
     folder: Path
     config: Any
     device: torch.device
+    loaded: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def model(self, auto_class: Any = None) -> Any:
-        """The trained model on `device`, in eval mode."""
-        return load_trained_model(self.folder, auto_class).to(self.device).eval()
+        """The trained model on `device`, in eval mode; loaded once, so a server (`llmkit demo`) that predicts
+        many times reads the weights once. Callers must not change it."""
+        if ("model", auto_class) not in self.loaded:
+            self.loaded["model", auto_class] = load_trained_model(self.folder, auto_class).to(self.device).eval()
+        return self.loaded["model", auto_class]
 
     def tokenizer(self, subfolder: str | None = None) -> PreTrainedTokenizerBase:
-        """The tokenizer saved with the model (or the one in `subfolder`)."""
-        where = self.folder / subfolder if subfolder else self.folder
-        return _load("tokenizer", str(where), AutoTokenizer.from_pretrained, trust_remote_code=False)
+        """The tokenizer saved with the model (or the one in `subfolder`), loaded once."""
+        if ("tokenizer", subfolder) not in self.loaded:
+            where = self.folder / subfolder if subfolder else self.folder
+            loaded = _load("tokenizer", str(where), AutoTokenizer.from_pretrained, trust_remote_code=False)
+            self.loaded["tokenizer", subfolder] = loaded
+        return self.loaded["tokenizer", subfolder]
 
 
 def open_run(folder: str | Path, recipe: Any) -> TrainedRun:

@@ -24,14 +24,14 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, is_dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from llmkit.data import json_objects, load_split, row_location
 from llmkit.errors import UserError
 from llmkit.models import TrainedRun, open_run
-from llmkit.recipe import Recipe
+from llmkit.recipe import PredictOption, Recipe
 from llmkit.registry import recipe_of_run
 from llmkit.rundir import reading, require_finished_run
 
@@ -140,7 +140,7 @@ def build_parser(output: str, recipe: Recipe, verb: Verb = PREDICT, config: Any 
     parser.add_argument("--json", action="store_true", help="print one JSON object per input")
     parser.add_argument("--batch-size", type=int, default=32, help="inputs per forward pass")
     for option in recipe.predict_options:
-        default = option.default if option.default is not None else _run_setting(config, option.name)
+        default = option.default if option.default is not None or config is None else _run_setting(option, config)
         parser.add_argument(
             f"--{option.name.replace('_', '-')}",
             dest=option.name,
@@ -158,12 +158,9 @@ def field_columns(fields: Sequence[str], config: Any) -> dict[str, str]:
     return {name: column for name, column in named.items() if isinstance(column, str)}
 
 
-def _run_setting(config: Any, name: str) -> str:
-    """`the run's setting, X`: the value of `name` in a section of the run's config (`sampling.temperature`)."""
-    for section in vars(config).values() if config is not None else ():
-        if is_dataclass(section) and hasattr(section, name):
-            return f"the run's setting, {getattr(section, name)!r}"
-    return "the run's setting"
+def _run_setting(option: PredictOption, config: Any) -> str:
+    """`the run's setting, X`: the value of the option's config key in the run (`sampling.temperature`)."""
+    return f"the run's setting, {option.value_for(config)!r}" if option.setting else "the run's setting"
 
 
 def read_records(

@@ -11,7 +11,7 @@ its module and naming it in `llmkit/registry.py`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,8 @@ class CardInfo:
         usage: A usage snippet (Python) that replaces the pipeline call, with `{where}` for the model's location;
             for tasks that transformers has no pipeline for.
         limitations: Task-specific caveats, appended to the card's limitations.
+        examples: Input records (with the recipe's `predict_fields`) that show the model at work: the card lists
+            them as the Hub's widget examples and `llmkit demo` offers them one click away.
     """
 
     pipeline_tag: str | None = None
@@ -72,6 +74,7 @@ class CardInfo:
     example: str | None = None
     usage: str | None = None
     limitations: str | None = None
+    examples: tuple[dict[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,15 +86,27 @@ class PredictOption:
         type: `int`, `float` or `str`.
         help: One line for `--help`.
         default: The value when the option is not given; None lets the recipe use the run's own setting.
+        setting: The run's config key that setting is (`sampling.temperature`), for `--help` and the demo.
     """
 
     name: str
     type: type
     help: str
     default: Any = None
+    setting: str | None = None
+
+    def value_for(self, config: Any) -> Any:
+        """What the option is for a run under `config` when not given: its default, else the run's setting."""
+        if self.default is not None or self.setting is None:
+            return self.default
+        value = config
+        for part in self.setting.split("."):
+            value = getattr(value, part)
+        return value
 
 
 Predict = Callable[[Any, list[dict[str, str]], dict[str, Any]], list[dict[str, Any]]]
+PredictStream = Callable[[Any, dict[str, str], dict[str, Any]], Iterator[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -110,6 +125,9 @@ class Recipe:
         predict_fields: The text fields each input record of `predict` has (the first is the one plain-text
             input lines fill).
         predict_options: Recipe-specific options of `llmkit predict`.
+        predict_stream: `predict_stream(run, record, options) -> results`, for a recipe whose result grows
+            (generated text): the result of one record as it grows, each with `predict`'s keys, the last one equal
+            to what `predict` returns for that record. `llmkit demo` shows it as it comes; None: results come whole.
         card: What the model card says about the task.
         specialize: `specialize(recipe, config) -> Recipe`, for a recipe whose metrics or input fields depend on
             its config (classification's problem type and sentence pairs): the declaration a run under `config`
@@ -125,6 +143,7 @@ class Recipe:
     predict: Predict | None = None
     predict_fields: tuple[str, ...] = ()
     predict_options: tuple[PredictOption, ...] = ()
+    predict_stream: PredictStream | None = None
     card: CardInfo = field(default_factory=CardInfo)
     specialize: Callable[[Recipe, Any], Recipe] | None = None
 

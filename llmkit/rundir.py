@@ -6,6 +6,9 @@
         metrics.json               final results; written last of the final files: a run without it is unfinished
         model.safetensors, config.json, tokenizer files      (or adapter_model.safetensors + adapter_config.json)
         README.md                  the model card
+        compression.json           `llmkit quantize` / `llmkit export` folders: what was done and the size, speed and
+                                   metric report (`llmkit.compress`); an ONNX folder holds model.onnx and
+                                   onnx_parity.json in place of model.safetensors
         training_curves.png
         checkpoints/step-N/        resumable training state (`llmkit.checkpoints`)
         .llmkit.lock               held while a process writes the folder (`RunLock`)
@@ -37,7 +40,10 @@ ADAPTER_CONFIG = "adapter_config.json"
 CHECKPOINTS = "checkpoints"
 EVAL_DIR = "eval"  # `llmkit evaluate` results: eval/NAME.json, and eval/NAME/ for files a recipe writes
 LOCK_FILE = ".llmkit.lock"
-WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "adapter_model.safetensors")
+COMPRESSION_FILE = "compression.json"  # written by `llmkit quantize` and `llmkit export`: the method and its report
+ONNX_FILE = "model.onnx"  # an `llmkit export` folder's model, run by onnxruntime
+PARITY_FILE = "onnx_parity.json"  # how far the ONNX model's outputs are from the torch model's
+WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "adapter_model.safetensors", ONNX_FILE)
 # Files that describe the run rather than the weights; a merged folder keeps them so verbs still know the recipe.
 DESCRIPTION_FILES = (RUN_CONFIG, METRICS_FILE)
 

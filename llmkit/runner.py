@@ -4,7 +4,8 @@ A recipe declares itself (`llmkit.recipe.Recipe`) and builds a `Task` (model, to
 metrics); the runner owns everything else: accelerate set-up, packed or length-grouped batches, gradient
 accumulation and clipping, the learning-rate schedule, mixed precision, periodic evaluation, atomic checkpoints
 with exact resume, the best/last-N checkpoint policy, progress, TensorBoard and JSONL logs, the training-curve plot
-and the final Hugging Face model folder.
+and the final Hugging Face model folder. With `distill.teacher` the loss also learns from a finished run's outputs
+(`llmkit.distill`).
 
 Batch sizes are global (summed over processes) and each batch is split across processes
 (`split_batches=True`), so one process and N processes see the same batches and take the same optimizer steps.
@@ -47,8 +48,10 @@ from llmkit.checkpoints import (
     write_text_atomically,
     written_config,
 )
+from llmkit.chunked_loss import DEFAULT_CHUNK, chunk_causal_lm_loss
 from llmkit.config import RunConfig, flatten, result_changes, to_dict, with_settings
 from llmkit.data import LengthGroupedSampler, check_data_files, make_loader
+from llmkit.distill import load_teacher, student_config
 from llmkit.errors import UserError
 from llmkit.evaluation import eval_loader, evaluate_task
 from llmkit.guard import StepGuard, check_finite_weights
@@ -192,6 +195,7 @@ class Runner:
             # Created before training, so a missing token or write access stops the run now, not hours later.
             self.pusher = RepoPusher(config.hub.repo_id, private=config.hub.private, revision=config.hub.revision)
         set_seed(config.seed)
+        config = student_config(config, recipe.name)  # distill.init=teacher: the teacher's architecture
         self.task = recipe.build(config, accelerator)
         self.config = with_settings(config, self.task.resolved)
         self.streaming = isinstance(self.task.train_dataset, IterableDataset)
@@ -213,6 +217,10 @@ class Runner:
             speedups.append("training batches are packed")
         if speedups:
             logger.info("speed-ups: %s", "; ".join(speedups))
+        self.teacher = load_teacher(self.config, self.task, accelerator, self.packed)  # None without distill.teacher
+        # The teacher's loss reads the student's logits, which the chunked loss never makes.
+        if config.train.chunked_loss and self.teacher is None and chunk_causal_lm_loss(self.task.model):
+            logger.info("speed-ups: the causal-LM loss is computed %d positions at a time", DEFAULT_CHUNK)
         self.state = TrainState()
         self.fingerprint = model_fingerprint(self.task.model)
         self.guard = StepGuard(accelerator, config.train.on_nonfinite, self.output)
@@ -312,7 +320,8 @@ class Runner:
         """One forward and backward pass; on the last one of an accumulation, clip and (if healthy) step."""
         acc, cfg = self.accelerator, self.config.train
         with acc.accumulate(self.model):
-            loss = self.model(**model_inputs(batch)).loss
+            outputs = self.model(**model_inputs(batch))
+            loss = outputs.loss if self.teacher is None else self.teacher.loss(outputs, batch)
             acc.backward(loss)
             grad_norm = None
             if acc.sync_gradients:  # an infinite limit only measures the norm, for the guard

@@ -36,7 +36,7 @@ from llmkit.errors import UserError
 from llmkit.evaluation import eval_loader, evaluate_task
 from llmkit.fastpath import speed_up
 from llmkit.models import load_trained_model
-from llmkit.recipe import Recipe
+from llmkit.recipe import Recipe, Task
 from llmkit.registry import recipe_of_run
 from llmkit.rundir import EVAL_DIR, RUN_CONFIG, reading, require_finished_run
 from llmkit.runner import make_accelerator
@@ -87,18 +87,10 @@ def evaluate_run(
     recipe = recipe.for_config(config)
     accelerator = make_accelerator(config, Path(config.output_dir))
     with reading(folder, "evaluate"):
-        set_seed(config.seed)
-        task = recipe.build(config, accelerator)
+        task = build_evaluation(recipe, config, accelerator)
         task.model = load_trained_model(folder, type(task.model))
-        speed_up(task.model, accelerator.device)
-        if accelerator.is_main_process:
-            Path(config.output_dir).mkdir(parents=True, exist_ok=True)
-        accelerator.wait_for_everyone()
-        loader = eval_loader(task, batch_size or config.train.eval_batch_size, config)
-        model, loader = accelerator.prepare(task.model, loader)
         start = time.perf_counter()
-        batches = tqdm(loader, desc=f"evaluate {folder.name}", unit="batch", disable=not accelerator.is_main_process)
-        metrics = evaluate_task(accelerator, model, batches, task, recipe)
+        metrics = score_model(accelerator, task, recipe, config, batch_size, f"evaluate {folder.name}")
         seconds = time.perf_counter() - start
     rows = len(task.eval_dataset) if hasattr(task.eval_dataset, "__len__") else None  # a stream has no length
     record = {
@@ -122,6 +114,28 @@ def evaluate_run(
 
             add_eval_result(folder, record)
     return record
+
+
+def build_evaluation(recipe: Recipe, config: Any, accelerator: Any) -> Task:
+    """The recipe's task under an `evaluation_config`: the data read and checked, the metrics ready."""
+    set_seed(config.seed)
+    task = recipe.build(config, accelerator)
+    if accelerator.is_main_process:
+        Path(config.output_dir).mkdir(parents=True, exist_ok=True)
+    accelerator.wait_for_everyone()
+    return task
+
+
+def score_model(
+    accelerator: Any, task: Task, recipe: Recipe, config: Any, batch_size: int | None = None, desc: str = "evaluate"
+) -> dict[str, float]:
+    """The loss and the recipe's metrics of `task.model` on `task`'s evaluation set: the pass `llmkit evaluate`
+    makes, shared with the compression report (`llmkit.compress`). Applies `llmkit.fastpath.speed_up` to the model."""
+    speed_up(task.model, accelerator.device)
+    loader = eval_loader(task, batch_size or config.train.eval_batch_size, config)
+    model, loader = accelerator.prepare(task.model, loader)
+    batches = tqdm(loader, desc=desc, unit="batch", disable=not accelerator.is_main_process)
+    return evaluate_task(accelerator, model, batches, task, recipe)
 
 
 def evaluation_config(

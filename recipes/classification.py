@@ -433,7 +433,13 @@ def predict(run: TrainedRun, records: list[dict[str, str]], options: dict[str, A
     return results
 
 
-THRESHOLD = PredictOption("threshold", float, "multi-label: predict the labels whose probability is above this")
+PAIR_EXAMPLES = (
+    {"text": "The meeting moved to Friday.", "text_pair": "The meeting is now on Friday."},
+    {"text": "She sold the old car last spring.", "text_pair": "She bought a new bicycle last spring."},
+)
+THRESHOLD = PredictOption(
+    "threshold", float, "multi-label: predict the labels whose probability is above this", setting="data.threshold"
+)
 
 
 def specialize(recipe: Recipe, config: Config) -> Recipe:
@@ -446,6 +452,7 @@ def specialize(recipe: Recipe, config: Config) -> Recipe:
         if pair
         else recipe.card.example
     )
+    examples = PAIR_EXAMPLES if pair else recipe.card.examples
     if data.problem == "multi_label":
         example += ", top_k=None"  # every label's sigmoid score, not just the best one
     return replace(
@@ -454,7 +461,7 @@ def specialize(recipe: Recipe, config: Config) -> Recipe:
         default_metric=wanted[0],
         predict_fields=("text", "text_pair") if pair else ("text",),
         predict_options=(THRESHOLD,) if data.problem == "multi_label" else (),
-        card=replace(recipe.card, example=example),
+        card=replace(recipe.card, example=example, examples=examples),
     )
 
 
@@ -482,6 +489,11 @@ RECIPE = Recipe(
         pipeline_tag="text-classification",
         task_name="Text classification",
         example='"A wonderful, warm and funny film."',
+        examples=(
+            {"text": "A wonderful, warm and funny film."},
+            {"text": "Two hours of my life I will never get back."},
+            {"text": "The plot drags, but the cast is a joy to watch."},
+        ),
         limitations="Scores are softmax (multi-label: sigmoid) outputs of the training labels, not calibrated "
         "confidences.",
     ),

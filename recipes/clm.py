@@ -51,7 +51,7 @@ from llmkit.corpus import (
 )
 from llmkit.data import prepare_once
 from llmkit.errors import UserError
-from llmkit.generation import SamplingConfig, generate
+from llmkit.generation import SamplingConfig, generate, stream
 from llmkit.models import TrainedRun
 from llmkit.recipe import CardInfo, Metric, PredictOption, Recipe, Task, output_path
 
@@ -161,23 +161,41 @@ def collate(examples: list[dict[str, Any]]) -> dict[str, torch.Tensor]:
 
 def predict(run: TrainedRun, records: list[dict[str, str]], options: dict[str, Any]) -> list[dict[str, Any]]:
     """Continue each record's `prompt`, sampling as the run's `sampling` section says unless `options` say more."""
-    changes = {o.name: options[o.name] for o in SAMPLING_OPTIONS if options.get(o.name) is not None}
-    settings = dataclasses.replace(run.config.sampling, **changes)
     model, tokenizer = run.model(AutoModelForCausalLM), run.tokenizer()
     prompts = [record.get("prompt", "") for record in records]
     return [
         {"prompt": prompt, "generated": text}
-        for prompt, text in zip(prompts, generate(model, tokenizer, prompts, settings), strict=True)
+        for prompt, text in zip(prompts, generate(model, tokenizer, prompts, _sampling(run, options)), strict=True)
     ]
 
 
+def predict_stream(run: TrainedRun, record: dict[str, str], options: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """`predict` for one record, the generated text yielded as it grows (a token at a time)."""
+    model, tokenizer, prompt = run.model(AutoModelForCausalLM), run.tokenizer(), record.get("prompt", "")
+    for text in stream(model, tokenizer, prompt, _sampling(run, options)):
+        yield {"prompt": prompt, "generated": text}
+
+
+def _sampling(run: TrainedRun, options: dict[str, Any]) -> SamplingConfig:
+    """The run's sampling settings, changed by the options given (None: the run's own)."""
+    changes = {o.name: options[o.name] for o in SAMPLING_OPTIONS if options.get(o.name) is not None}
+    return dataclasses.replace(run.config.sampling, **changes)
+
+
 SAMPLING_OPTIONS = (
-    PredictOption("max_new_tokens", int, "tokens to generate per prompt"),
-    PredictOption("temperature", float, "softmax temperature; 0 is greedy"),
-    PredictOption("top_k", int, "sample among the k most likely tokens; 0 turns it off"),
-    PredictOption("top_p", float, "sample among the most likely tokens adding up to p; 1 turns it off"),
-    PredictOption("repetition_penalty", float, "divide the scores of tokens already in the text by this"),
-    PredictOption("seed", int, "seeds the sampling"),
+    PredictOption("max_new_tokens", int, "tokens to generate per prompt", setting="sampling.max_new_tokens"),
+    PredictOption("temperature", float, "softmax temperature; 0 is greedy", setting="sampling.temperature"),
+    PredictOption("top_k", int, "sample among the k most likely tokens; 0 turns it off", setting="sampling.top_k"),
+    PredictOption(
+        "top_p", float, "sample among the most likely tokens adding up to p; 1 turns it off", setting="sampling.top_p"
+    ),
+    PredictOption(
+        "repetition_penalty",
+        float,
+        "divide the scores of tokens already in the text by this",
+        setting="sampling.repetition_penalty",
+    ),
+    PredictOption("seed", int, "seeds the sampling", setting="sampling.seed"),
 )
 
 RECIPE = Recipe(
@@ -195,5 +213,11 @@ RECIPE = Recipe(
     predict=predict,
     predict_fields=("prompt",),
     predict_options=SAMPLING_OPTIONS,
-    card=CardInfo(pipeline_tag="text-generation", task_name="Causal language modelling", example='"Dear Mother,"'),
+    predict_stream=predict_stream,
+    card=CardInfo(
+        pipeline_tag="text-generation",
+        task_name="Causal language modelling",
+        example='"Dear Mother,"',
+        examples=({"prompt": "Dear Mother,"}, {"prompt": "One cold morning"}, {"prompt": "Here is the weather for"}),
+    ),
 )

@@ -46,7 +46,7 @@ from llmkit.corpus import (
 from llmkit.data import prepare_once
 from llmkit.errors import ConfigError, UserError
 from llmkit.models import TrainedRun
-from llmkit.recipe import CardInfo, Metric, Recipe, Task
+from llmkit.recipe import CardInfo, Metric, PredictOption, Recipe, Task
 
 logger = logging.getLogger("llmkit")
 
@@ -271,28 +271,44 @@ def collate(examples: list[dict[str, Any]], pad_id: int) -> dict[str, torch.Tens
 
 
 def predict(run: TrainedRun, records: list[dict[str, str]], options: dict[str, Any]) -> list[dict[str, Any]]:
-    """Fill each [MASK] in each record's `text` with the model's most likely token."""
+    """Fill each [MASK] in each record's `text` with the model's most likely token.
+
+    Returns, per record: `filled` (the text with every mask filled), `predictions` (the chosen token per mask) and
+    `fillings`: per mask, the `top_k` most likely tokens with their probabilities, best first.
+    """
     tokenizer, model = run.tokenizer(), run.model(AutoModelForMaskedLM)
     results = []
     for start in range(0, len(records), options["batch_size"]):
         texts = [record.get("text", "") for record in records[start : start + options["batch_size"]]]
         batch = tokenizer(texts, padding=True, truncation=True, return_tensors="pt")
         with torch.no_grad():
-            best = model(**batch.to(run.device)).logits.argmax(-1).cpu()
+            probabilities = model(**batch.to(run.device)).logits.softmax(-1).cpu()
         batch = batch.to("cpu")
         masked = batch["input_ids"] == tokenizer.mask_token_id
+        best = probabilities.argmax(-1)
+        top = probabilities.topk(min(options.get("top_k") or TOP_K.default, probabilities.shape[-1]), dim=-1)
         for row, text in enumerate(texts):
             filled = torch.where(masked[row], best[row], batch["input_ids"][row])
             real = batch["attention_mask"][row].bool()
+            positions = masked[row].nonzero().flatten().tolist()
+            fillings = [_fillings(tokenizer, top.indices[row, at], top.values[row, at]) for at in positions]
             results.append(
                 {
                     "text": text,
                     "filled": tokenizer.decode(filled[real], skip_special_tokens=True),
                     "predictions": tokenizer.convert_ids_to_tokens(best[row][masked[row]].tolist()),
+                    "fillings": fillings,
                 }
             )
     return results
 
+
+def _fillings(tokenizer: Any, ids: torch.Tensor, probabilities: torch.Tensor) -> list[dict[str, Any]]:
+    tokens = tokenizer.convert_ids_to_tokens(ids.tolist())
+    return [{"token": token, "score": p} for token, p in zip(tokens, probabilities.tolist(), strict=True)]
+
+
+TOP_K = PredictOption("top_k", int, "the most likely fillings to list for each mask", default=5)
 
 RECIPE = Recipe(
     name="mlm",
@@ -306,7 +322,11 @@ RECIPE = Recipe(
     default_metric="loss",
     predict=predict,
     predict_fields=("text",),
+    predict_options=(TOP_K,),
     card=CardInfo(
-        pipeline_tag="fill-mask", task_name="Masked language modelling", example='"the cat sat on the [MASK]."'
+        pipeline_tag="fill-mask",
+        task_name="Masked language modelling",
+        example='"the cat sat on the [MASK]."',
+        examples=({"text": "the cat sat on the [MASK]."}, {"text": "she opened the [MASK] and walked in."}),
     ),
 )

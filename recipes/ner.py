@@ -364,6 +364,10 @@ RECIPE = Recipe(
     card=CardInfo(
         pipeline_tag="token-classification",
         task_name="Named entity recognition",
+        examples=(
+            {"text": "Ada Lee flew to Paris on 3 March 2021."},
+            {"text": "The Red Cross opened an office in Lagos."},
+        ),
         usage=(
             "from transformers import pipeline\n\n"
             'tagger = pipeline("token-classification", model="{where}", aggregation_strategy="first")\n'

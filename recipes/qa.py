@@ -270,7 +270,7 @@ def best_answers(
     Returns:
         Per example: `answer` ("" for no answer), `start`/`end` character offsets, `score` (the answer's
         probability among the n-best spans and, in v2, no-answer) and `null_odds` (no-answer score minus the
-        best span's score).
+        best span's score), and `n_best`: the distinct best spans, each with `answer`, `start`, `end`, `score`.
     """
     windows: list[list[int]] = [[] for _ in examples]
     for window, example in enumerate(features["example_index"]):
@@ -301,17 +301,19 @@ def choose_answer(context: str, spans: list[tuple[float, int, int]], null: float
     null_odds = float(null - spans[0][0]) if spans else float("inf")
     if not spans or (data.version_2_with_negative and null_odds > data.null_score_threshold):
         score = float(probabilities[-1]) if data.version_2_with_negative else 0.0
-        return {"answer": "", "start": None, "end": None, "score": score, "null_odds": null_odds}
-    _, start, end = spans[0]
+        return {"answer": "", "start": None, "end": None, "score": score, "null_odds": null_odds, "n_best": []}
+    n_best, seen = [], set()
+    for (_, start, end), probability in zip(spans, probabilities, strict=False):
+        if (start, end) not in seen:  # overlapping windows can propose the same span twice
+            seen.add((start, end))
+            n_best.append(_span(context, start, end, float(probability)))
+    return {**n_best[0], "null_odds": null_odds, "n_best": n_best}
+
+
+def _span(context: str, start: int, end: int, score: float) -> dict[str, Any]:
     # Byte-level tokens (GPT-2) carry their leading space: keep it out of the answer.
     start += len(context[start:end]) - len(context[start:end].lstrip())
-    return {
-        "answer": context[start:end],
-        "start": start,
-        "end": end,
-        "score": float(probabilities[0]),
-        "null_odds": null_odds,
-    }
+    return {"answer": context[start:end], "start": start, "end": end, "score": score}
 
 
 def write_predictions(output: Path, examples: list[dict], answers: list[dict], version_2: bool) -> None:
@@ -329,8 +331,9 @@ def write_predictions(output: Path, examples: list[dict], answers: list[dict], v
 
 
 def predict(run: TrainedRun, records: list[dict[str, str]], options: dict[str, Any]) -> list[dict[str, Any]]:
-    """Answer each record's `question` from its `context`: `answer` ("" when a v2 model finds none), `score`, and
-    `start`/`end` character offsets into the context."""
+    """Answer each record's `question` from its `context`: `answer` ("" when a v2 model finds none), `score`,
+    `start`/`end` character offsets into the context, and `n_best`: the best spans (`data.n_best` at most), each
+    with its answer, offsets and score, best first."""
     # Records name their fields as `predict_fields` do, whatever the training data's columns were called.
     data = replace(
         run.config.data, id_column="id", question_column="question", context_column="context", answers_column="answers"
@@ -350,7 +353,7 @@ def predict(run: TrainedRun, records: list[dict[str, str]], options: dict[str, A
         starts.extend(outputs.start_logits.cpu())
         ends.extend(outputs.end_logits.cpu())
     answers = best_answers(examples, features, starts, ends, data)
-    return [{key: answer[key] for key in ("answer", "score", "start", "end")} for answer in answers]
+    return [{key: answer[key] for key in ("answer", "score", "start", "end", "n_best")} for answer in answers]
 
 
 RECIPE = Recipe(
@@ -373,6 +376,13 @@ RECIPE = Recipe(
     card=CardInfo(
         pipeline_tag="question-answering",
         task_name="Extractive question answering",
+        examples=(
+            {"question": "Who built it?", "context": "The bridge was built by Ada Lee in 1901 and still stands."},
+            {
+                "question": "When does the market open?",
+                "context": "The town market opens at seven on Saturdays and closes at noon.",
+            },
+        ),
         usage=(
             "import torch\n"
             "from transformers import AutoModelForQuestionAnswering, AutoTokenizer\n\n"

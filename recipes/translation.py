@@ -27,6 +27,7 @@ What it does:
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 from dataclasses import dataclass, field
@@ -433,12 +434,15 @@ def collate(features: list[dict[str, Any]], pad_id: int) -> dict[str, torch.Tens
     return batch
 
 
-def generate(model: Any, batch: dict[str, torch.Tensor], form: str) -> torch.Tensor:
-    """Translate one batch with the model's generation settings; returns the new token ids, padded."""
+def generate(model: Any, batch: dict[str, torch.Tensor], form: str, settings: Any = None) -> torch.Tensor:
+    """Translate one batch with `settings` (a `GenerationConfig`; None: the model's own); returns the new token
+    ids, padded."""
     if form == "decoder-only":
         prompts = batch["meta_prompt_ids"]
-        return model.generate(input_ids=prompts, attention_mask=batch["meta_prompt_mask"])[:, prompts.shape[1] :]
-    return model.generate(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"])
+        output = model.generate(input_ids=prompts, attention_mask=batch["meta_prompt_mask"], generation_config=settings)
+        return output[:, prompts.shape[1] :]
+    mask = batch["attention_mask"]
+    return model.generate(input_ids=batch["input_ids"], attention_mask=mask, generation_config=settings)
 
 
 def decode(tokenizer: Any, ids: list[torch.Tensor] | torch.Tensor, pad_id: int | None) -> list[str]:
@@ -478,9 +482,10 @@ def predict(run: TrainedRun, records: list[dict[str, str]], options: dict[str, A
     source = run.tokenizer()
     target = run.tokenizer(TARGET_TOKENIZER) if (run.folder / TARGET_TOKENIZER).is_dir() else source
     model = run.model(AutoModelForCausalLM if form == "decoder-only" else AutoModelForSeq2SeqLM)
-    set_language_codes(target, model.generation_config, data)
-    changes = {o.name: options[o.name] for o in GENERATE_OPTIONS if options.get(o.name) is not None}
-    model.generation_config.update(**changes)
+    # A copy: the model is loaded once per run (`TrainedRun`), so one call's options must not become the next's.
+    generation = copy.deepcopy(model.generation_config)
+    set_language_codes(target, generation, data)
+    generation.update(**{o.name: options[o.name] for o in GENERATE_OPTIONS if options.get(o.name) is not None})
     prefix = source_prefix(data, model.config.model_type)
     filled = [i for i, record in enumerate(records) if record["text"].strip()]
     ids = encode_sources([prefix + records[i]["text"].strip() for i in filled], source, form, data.max_source_length)
@@ -496,16 +501,21 @@ def predict(run: TrainedRun, records: list[dict[str, str]], options: dict[str, A
             k: v.to(run.device) for k, v in collate(features[start : start + batch_size], source.pad_token_id).items()
         }
         with torch.no_grad():
-            generated = generate(model, batch, form)
-        texts = decode(target, generated.cpu(), model.generation_config.pad_token_id)
+            generated = generate(model, batch, form, generation)
+        texts = decode(target, generated.cpu(), generation.pad_token_id)
         translations.update(zip(batch["meta_index"].tolist(), texts, strict=True))
     return [{"translation": translations[i]} for i in range(len(records))]
 
 
 GENERATE_OPTIONS = (
-    PredictOption("num_beams", int, "beams for beam search; 1 is greedy"),
-    PredictOption("max_new_tokens", int, "longest translation in tokens"),
-    PredictOption("length_penalty", float, "beam search: >1 favours longer translations, <1 shorter ones"),
+    PredictOption("num_beams", int, "beams for beam search; 1 is greedy", setting="generate.num_beams"),
+    PredictOption("max_new_tokens", int, "longest translation in tokens", setting="generate.max_new_tokens"),
+    PredictOption(
+        "length_penalty",
+        float,
+        "beam search: >1 favours longer translations, <1 shorter ones",
+        setting="generate.length_penalty",
+    ),
 )
 RECIPE = Recipe(
     name="translation",
@@ -523,6 +533,7 @@ RECIPE = Recipe(
     card=CardInfo(
         pipeline_tag="translation",
         task_name="Translation",
+        examples=({"text": "The dog is in our garden."}, {"text": "Two children are playing on the beach."}),
         usage=(
             "from transformers import AutoModelForSeq2SeqLM, AutoTokenizer\n\n"
             'tokenizer = AutoTokenizer.from_pretrained("{where}")\n'

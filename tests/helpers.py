@@ -65,6 +65,17 @@ def make_tiny_gpt2(folder: Path, vocab_size: int = 600) -> Path:
     return folder
 
 
+def rounded(value: Any) -> Any:
+    """Results with floats rounded to 3 places: merged or exported weights change the last bits."""
+    if isinstance(value, float):
+        return round(value, 3)
+    if isinstance(value, dict):
+        return {key: rounded(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [rounded(item) for item in value]
+    return value
+
+
 def reset_accelerate() -> None:
     """Forget accelerate's process-wide singletons so each in-process run starts clean."""
     AcceleratorState._reset_state(reset_partial_state=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import run_recipe
+from helpers import rounded, run_recipe
 
 from llmkit.models import merge_adapter
 from llmkit.predict import predict
@@ -45,15 +45,4 @@ def test_predict_on_adapter_and_merged_folders(recipe, tiny_bert, tiny_gpt2, tmp
     merged = merge_adapter(out, tmp_path / "merged")
     from_merged = predict(merged, records, **options)
     assert len(from_adapter) == len(records)
-    assert _rounded(from_merged) == _rounded(from_adapter)
-
-
-def _rounded(value):
-    """Results with floats rounded: merging the adapter into the weights changes the last bits."""
-    if isinstance(value, float):
-        return round(value, 3)
-    if isinstance(value, dict):
-        return {key: _rounded(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_rounded(item) for item in value]
-    return value
+    assert rounded(from_merged) == rounded(from_adapter)
