@@ -27,8 +27,9 @@ install:
 	$(BIN)/pip install --quiet -e ".[dev]"
 
 # One test worker per core (pytest-xdist): the tests set OMP_NUM_THREADS=1, so two workers use two cores.
+# `loadgroup`: tests marked with one xdist_group share a worker, so their module fixtures are built once.
 test:
-	$(BIN)/python -m pytest -q -n auto
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 
 lint:
 	$(BIN)/ruff check .

@@ -42,3 +42,26 @@ def sentiment_run(tiny_bert, tmp_path_factory):
         "train.log_every=2",
     )
     return out
+
+
+# Quick runs of every recipe (2 steps, no validation), for the verbs that serve finished runs (demo, browser tests).
+QUICK_RUN = ("train.max_steps=2", "train.batch_size=8", "data.validation=null", "data.max_train_examples=32")
+RECIPE_RUNS = {
+    "sentiment": (),
+    "qa": ("data.max_length=256", "data.doc_stride=64"),
+    "ner": (),
+    "clm": ("model.init=pretrained", "sampling.prompts=[]", "sampling.max_new_tokens=12"),
+    "mlm": ("model.init=pretrained", "tokenizer.train=false"),
+    "translation": ("model.form=decoder-only", "model.init=pretrained", "generate.max_new_tokens=8"),
+}
+
+
+@pytest.fixture(scope="session")
+def recipe_runs(tiny_bert, tiny_gpt2, tmp_path_factory):
+    """A finished quick run of every recipe, by name (its folder is named after the recipe): share, never change."""
+    folders = {}
+    for recipe, overrides in RECIPE_RUNS.items():
+        model = tiny_gpt2 if recipe in ("clm", "translation") else tiny_bert
+        folders[recipe] = tmp_path_factory.mktemp(f"quick-{recipe}") / recipe
+        run_recipe(recipe, f"model.name={model}", f"output_dir={folders[recipe]}", *QUICK_RUN, *overrides)
+    return folders

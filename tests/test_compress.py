@@ -23,6 +23,8 @@ from llmkit.predict import predict
 from llmkit.registry import recipe_of_run
 
 QUICK = ReportSettings(requests=5)
+# One worker runs this file (`make test` schedules by group), so its runs and exports are made once.
+pytestmark = pytest.mark.xdist_group("compress")
 REPORT_FIELDS = (
     "size_bytes",
     "parameters",

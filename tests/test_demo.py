@@ -9,6 +9,7 @@ import shutil
 import socket
 
 import pytest
+from conftest import QUICK_RUN
 from gradio_client import Client
 from helpers import reset_accelerate, run_recipe
 
@@ -18,15 +19,8 @@ from llmkit.demo import serve
 from llmkit.models import merge_adapter
 from llmkit.predict import format_result, predict
 
-QUICK = ("train.max_steps=2", "train.batch_size=8", "data.validation=null", "data.max_train_examples=32")
-RECIPES = {
-    "sentiment": (),
-    "qa": ("data.max_length=256", "data.doc_stride=64"),
-    "ner": (),
-    "clm": ("model.init=pretrained", "sampling.prompts=[]"),
-    "mlm": ("model.init=pretrained", "tokenizer.train=false"),
-    "translation": ("model.form=decoder-only", "model.init=pretrained", "generate.max_new_tokens=8"),
-}
+# One worker runs every demo test (`make test` schedules by group), so the runs are trained once.
+pytestmark = pytest.mark.xdist_group("demo")
 
 
 def free_port() -> int:
@@ -36,14 +30,8 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def runs(tiny_bert, tiny_gpt2, tmp_path_factory):
-    """A finished 2-step run of every recipe, by name."""
-    folders = {}
-    for recipe, overrides in RECIPES.items():
-        model = tiny_gpt2 if recipe in ("clm", "translation") else tiny_bert
-        folders[recipe] = tmp_path_factory.mktemp(f"demo-{recipe}") / recipe
-        run_recipe(recipe, f"model.name={model}", f"output_dir={folders[recipe]}", *QUICK, *overrides)
-    return folders
+def runs(recipe_runs):
+    return recipe_runs
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +120,7 @@ def test_runs_of_one_recipe_are_side_by_side(runs, sentiment_run):
 @pytest.mark.slow
 def test_an_adapter_run_and_its_merged_folder_side_by_side_agree(tiny_bert, tmp_path):
     out = tmp_path / "lora"
-    run_recipe("sentiment", f"model.name={tiny_bert}", f"output_dir={out}", *QUICK, "peft.method=lora")
+    run_recipe("sentiment", f"model.name={tiny_bert}", f"output_dir={out}", *QUICK_RUN, "peft.method=lora")
     merged = merge_adapter(out, tmp_path / "merged")
     port = free_port()
     served = serve([out, merged], port=port, block=False)

@@ -11,8 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import run_recipe
-from test_demo import QUICK, free_port
+from test_demo import free_port
 
 from llmkit.demo import serve
 from llmkit.predict import format_result, predict
@@ -22,22 +21,15 @@ CHROMIUM = next((path for path in ("/usr/bin/chromium", "/usr/bin/chromium-brows
 CHROMIUM = CHROMIUM or shutil.which("chromium")
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.xdist_group("demo"),  # with tests/test_demo.py, on one worker: the runs are trained once
     pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (apt-get install chromium)"),
 ]
 WAIT_MS = 60_000
 
 
 @pytest.fixture(scope="module")
-def browser_runs(tiny_bert, tiny_gpt2, sentiment_run, tmp_path_factory):
-    """A sentiment, a qa and a clm run."""
-    folders = {"sentiment": sentiment_run}
-    for recipe, model, overrides in (
-        ("qa", tiny_bert, ("data.max_length=256", "data.doc_stride=64")),
-        ("clm", tiny_gpt2, ("model.init=pretrained", "sampling.prompts=[]", "sampling.max_new_tokens=10")),
-    ):
-        folders[recipe] = tmp_path_factory.mktemp(f"browser-{recipe}") / recipe
-        run_recipe(recipe, f"model.name={model}", f"output_dir={folders[recipe]}", *QUICK, *overrides)
-    return folders
+def browser_runs(recipe_runs):
+    return recipe_runs
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +60,7 @@ def result_after_click(panel, label: str) -> str:
 
 
 def test_classification_in_the_browser(page, browser_runs, tmp_path):
-    panel = open_tab(page, "run")
+    panel = open_tab(page, "sentiment")
     text = "A wonderful, warm and funny film."
     panel.get_by_label("text", exact=True).fill(text)
     shown = result_after_click(panel, "result")
@@ -100,7 +92,7 @@ def test_generation_in_the_browser(page, browser_runs, tmp_path):
 
 
 def test_an_empty_input_shows_a_message_in_the_page(page):
-    panel = open_tab(page, "run")
+    panel = open_tab(page, "sentiment")
     panel.get_by_label("text", exact=True).fill("")
     panel.get_by_role("button", name="Run").click()
     sync_api.expect(page.get_by_text("Type a text first.")).to_be_visible(timeout=WAIT_MS)
