@@ -406,30 +406,43 @@ def predict(run: TrainedRun, records: list[dict[str, str]], options: dict[str, A
 
     Returns, per record: `{"label", "score", "scores": {label: probability}}` (single-label),
     `{"labels": [labels above the threshold], "scores": {label: probability}}` (multi-label) or `{"score"}`
-    (regression).
+    (regression). Records are batched by length (little padding to compute) and answered in their own order.
     """
     data = run.config.data
     tokenizer = run.tokenizer()
     model = run.model(AutoModelForSequenceClassification)
     names = [model.config.id2label[i] for i in range(model.config.num_labels)]
     threshold = options.get("threshold") or data.threshold
-    results = []
-    for start in range(0, len(records), options["batch_size"]):
-        chunk = records[start : start + options["batch_size"]]
-        pairs = [record["text_pair"] for record in chunk] if data.text_pair_column is not None else None
-        batch = encode(tokenizer, data, [record["text"] for record in chunk], pairs, padding=True, return_tensors="pt")
+    pairs = [record["text_pair"] for record in records] if data.text_pair_column is not None else None
+    encoded = encode(tokenizer, data, [record["text"] for record in records], pairs)
+    order = sorted(range(len(records)), key=lambda i: -len(encoded["input_ids"][i]))
+    results: list[dict[str, Any]] = [{} for _ in records]
+    for start in range(0, len(order), options["batch_size"]):
+        chosen = order[start : start + options["batch_size"]]
+        batch = tokenizer.pad([{key: encoded[key][i] for key in encoded} for i in chosen], return_tensors="pt")
         with torch.no_grad():
             logits = model(**batch.to(run.device)).logits
-        if data.problem == "regression":
-            results.extend({"score": score} for score in logits.squeeze(-1).tolist())
-        elif data.problem == "multi_label":
-            for row in logits.sigmoid().tolist():
-                labels = [name for name, p in zip(names, row, strict=True) if p > threshold]
-                results.append({"labels": labels, "scores": dict(zip(names, row, strict=True))})
-        else:
-            for row in logits.softmax(-1).tolist():
-                best = max(range(len(row)), key=row.__getitem__)
-                results.append({"label": names[best], "score": row[best], "scores": dict(zip(names, row, strict=True))})
+        for index, result in zip(chosen, _results(logits, data.problem, names, threshold), strict=True):
+            results[index] = result
+    return results
+
+
+def _results(logits: torch.Tensor, problem: str, names: list[str], threshold: float) -> list[dict[str, Any]]:
+    """`predict`'s result for each row of a batch's logits."""
+    if problem == "regression":
+        return [{"score": score} for score in logits.squeeze(-1).tolist()]
+    if problem == "multi_label":
+        return [
+            {
+                "labels": [name for name, p in zip(names, row, strict=True) if p > threshold],
+                "scores": dict(zip(names, row, strict=True)),
+            }
+            for row in logits.sigmoid().tolist()
+        ]
+    results = []
+    for row in logits.softmax(-1).tolist():
+        best = max(range(len(row)), key=row.__getitem__)
+        results.append({"label": names[best], "score": row[best], "scores": dict(zip(names, row, strict=True))})
     return results
 
 

@@ -13,6 +13,7 @@ import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 from llmkit.cli import main
+from llmkit.predict import predict as predict_records
 
 TEXTS = ["a wonderful, warm and funny film", "the worst hotel I have ever stayed in", "fine"]
 
@@ -148,3 +149,14 @@ def test_a_table_takes_the_column_the_run_trained_on(sentiment_run, expected, ca
     path.write_text("stars,words\n5,fine\n", encoding="utf-8")
     code, _, err = predict(capsys, monkeypatch, str(run), "--file", str(path))
     assert code == 2 and "has no column 'text' nor 'review' (the run's data.text_column)" in err
+
+
+def test_classification_batches_by_length_and_answers_in_input_order(sentiment_run):
+    texts = ["Fine.", "A long, slow and tedious film that never once finds its footing or its heart.", "Great fun!"]
+    records = [{"text": text} for text in texts * 3]
+    one_by_one = predict_records(sentiment_run, records, batch_size=1)
+    batched = predict_records(sentiment_run, records, batch_size=4)  # batched by length, answered in input order
+    assert [r["label"] for r in batched] == [r["label"] for r in one_by_one]
+    for a, b in zip(batched, one_by_one, strict=True):
+        assert a["scores"] == pytest.approx(b["scores"], abs=1e-5)
+    assert batched[0]["scores"] == pytest.approx(batched[3]["scores"], abs=1e-6)  # the same text, the same answer
