@@ -26,6 +26,7 @@ from transformers import AutoConfig, AutoTokenizer, PretrainedConfig, PreTrained
 from llmkit.config import ModelConfig
 from llmkit.config import load_config as load_run_config
 from llmkit.errors import ConfigError, UserError
+from llmkit.fastpath import first_token_only
 from llmkit.rundir import ADAPTER_CONFIG, DESCRIPTION_FILES, ONNX_FILE, RUN_CONFIG, reading, usual_permissions
 
 PACKAGED = "minilm"
@@ -265,9 +266,12 @@ class TrainedRun:
 
     def model(self, auto_class: Any = None) -> Any:
         """The trained model on `device`, in eval mode; loaded once, so a server (`llmkit demo`) that predicts
-        many times reads the weights once. Callers must not change it."""
+        many times reads the weights once. A BERT classifier computes its last layer for [CLS] only
+        (`llmkit.fastpath.first_token_only`: the same logits, less work). Callers must not change it."""
         if ("model", auto_class) not in self.loaded:
-            self.loaded["model", auto_class] = load_trained_model(self.folder, auto_class).to(self.device).eval()
+            model = load_trained_model(self.folder, auto_class).to(self.device).eval()
+            first_token_only(model)
+            self.loaded["model", auto_class] = model
         return self.loaded["model", auto_class]
 
     def tokenizer(self, subfolder: str | None = None) -> PreTrainedTokenizerBase:

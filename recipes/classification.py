@@ -45,7 +45,7 @@ import torch
 from torch.nn import functional
 from transformers import AutoModelForSequenceClassification, BatchEncoding, DataCollatorWithPadding
 
-from llmkit import fastpath, metrics, packing
+from llmkit import metrics, packing
 from llmkit.config import DataSourceConfig, ModelConfig, RunConfig
 from llmkit.data import load_split, prepare_once, require_columns, row_location, subset
 from llmkit.errors import ConfigError, UserError
@@ -411,7 +411,6 @@ def predict(run: TrainedRun, records: list[dict[str, str]], options: dict[str, A
     data = run.config.data
     tokenizer = run.tokenizer()
     model = run.model(AutoModelForSequenceClassification)
-    fastpath.first_token_only(model)  # a BERT classifier's last layer for [CLS] only: the same logits, less work
     names = [model.config.id2label[i] for i in range(model.config.num_labels)]
     threshold = options.get("threshold") or data.threshold
     pairs = [record["text_pair"] for record in records] if data.text_pair_column is not None else None

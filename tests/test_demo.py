@@ -30,34 +30,29 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def runs(recipe_runs):
-    return recipe_runs
-
-
-@pytest.fixture(scope="module")
-def page(runs):
+def page(recipe_runs):
     """One page with a tab per run, and a client for it."""
     port = free_port()
-    served = serve(list(runs.values()), port=port, block=False)
+    served = serve(list(recipe_runs.values()), port=port, block=False)
     yield Client(f"http://127.0.0.1:{port}/", verbose=False)
     served.close()
 
 
 @pytest.mark.slow
-def test_classification_tab_shows_predicts_labels_and_probabilities(page, runs):
+def test_classification_tab_shows_predicts_labels_and_probabilities(page, recipe_runs):
     text = "A wonderful, warm and funny film."
     bars, line = page.predict(text, api_name="/sentiment")
-    expected = predict(runs["sentiment"], [{"text": text}])[0]
+    expected = predict(recipe_runs["sentiment"], [{"text": text}])[0]
     assert line == format_result(expected)
     assert bars["label"] == expected["label"]
     assert {c["label"]: c["confidence"] for c in bars["confidences"]} == pytest.approx(expected["scores"])
 
 
 @pytest.mark.slow
-def test_qa_tab_highlights_the_answer_and_lists_the_n_best(page, runs):
+def test_qa_tab_highlights_the_answer_and_lists_the_n_best(page, recipe_runs):
     record = {"question": "Who built it?", "context": "The bridge was built by Ada Lee in 1901."}
     highlighted, line, table = page.predict(record["question"], record["context"], api_name="/qa")
-    expected = predict(runs["qa"], [record])[0]
+    expected = predict(recipe_runs["qa"], [record])[0]
     answers = [piece["token"] for piece in highlighted if piece["class_or_confidence"] == "answer"]
     assert answers == [expected["answer"]]
     assert "".join(piece["token"] for piece in highlighted) == record["context"]
@@ -66,12 +61,12 @@ def test_qa_tab_highlights_the_answer_and_lists_the_n_best(page, runs):
 
 
 @pytest.mark.slow
-def test_clm_tab_streams_what_generate_samples(page, runs):
+def test_clm_tab_streams_what_generate_samples(page, recipe_runs):
     options = {"max_new_tokens": 12, "temperature": 0.9, "top_k": 20, "top_p": 0.9, "repetition_penalty": 1.1}
     values = [options.get(name) for name in ("max_new_tokens", "temperature", "top_k", "top_p", "repetition_penalty")]
     job = page.submit("The little fox", *values, 7, api_name="/clm")
     final = job.result()
-    expected = predict(runs["clm"], [{"prompt": "The little fox"}], seed=7, **options)[0]
+    expected = predict(recipe_runs["clm"], [{"prompt": "The little fox"}], seed=7, **options)[0]
     assert final == "The little fox" + expected["generated"]
     updates = job.outputs()
     assert len(updates) > 2  # a token at a time, not one answer at the end
@@ -79,19 +74,19 @@ def test_clm_tab_streams_what_generate_samples(page, runs):
 
 
 @pytest.mark.slow
-def test_mlm_ner_and_translation_tabs_show_predicts_results(page, runs):
+def test_mlm_ner_and_translation_tabs_show_predicts_results(page, recipe_runs):
     text = "the little fox ran to the [MASK]."
     filled, table = page.predict(text, 3, api_name="/mlm")
-    expected = predict(runs["mlm"], [{"text": text}], top_k=3)[0]
+    expected = predict(recipe_runs["mlm"], [{"text": text}], top_k=3)[0]
     assert filled == expected["filled"]
     assert [row[1] for row in table["data"]] == [f["token"] for f in expected["fillings"][0]]
 
     text = "Ada Lee flew to Paris on 3 March 2021."
     _, summary = page.predict(text, api_name="/ner")
-    assert summary == predict(runs["ner"], [{"text": text}])[0]["summary"]
+    assert summary == predict(recipe_runs["ner"], [{"text": text}])[0]["summary"]
 
     translation = page.predict("The dog sleeps.", 1, 8, 1.0, api_name="/translation")
-    expected = predict(runs["translation"], [{"text": "The dog sleeps."}], num_beams=1, max_new_tokens=8)[0]
+    expected = predict(recipe_runs["translation"], [{"text": "The dog sleeps."}], num_beams=1, max_new_tokens=8)[0]
     assert translation == expected["translation"]
 
 
@@ -105,15 +100,15 @@ def test_an_empty_input_is_a_message_in_the_page_and_the_server_goes_on(page):
 
 
 @pytest.mark.slow
-def test_runs_of_one_recipe_are_side_by_side(runs, sentiment_run):
+def test_runs_of_one_recipe_are_side_by_side(recipe_runs, sentiment_run):
     port = free_port()
-    served = serve([runs["sentiment"], sentiment_run], port=port, block=False)
+    served = serve([recipe_runs["sentiment"], sentiment_run], port=port, block=False)
     try:
         outputs = Client(f"http://127.0.0.1:{port}/", verbose=False).predict("A dull film.", api_name="/compare")
     finally:
         served.close()
     assert len(outputs) == 4  # bars and result line of each run
-    for folder, line in ((runs["sentiment"], outputs[1]), (sentiment_run, outputs[3])):
+    for folder, line in ((recipe_runs["sentiment"], outputs[1]), (sentiment_run, outputs[3])):
         assert line == format_result(predict(folder, [{"text": "A dull film."}])[0])
 
 

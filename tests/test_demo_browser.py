@@ -28,15 +28,10 @@ WAIT_MS = 60_000
 
 
 @pytest.fixture(scope="module")
-def browser_runs(recipe_runs):
-    return recipe_runs
-
-
-@pytest.fixture(scope="module")
-def page(browser_runs):
+def page(recipe_runs):
     """The page of the three runs open in headless Chromium."""
     port = free_port()
-    served = serve([browser_runs["sentiment"], browser_runs["qa"], browser_runs["clm"]], port=port, block=False)
+    served = serve([recipe_runs["sentiment"], recipe_runs["qa"], recipe_runs["clm"]], port=port, block=False)
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         tab = browser.new_page(viewport={"width": 1280, "height": 1000})
@@ -59,32 +54,32 @@ def result_after_click(panel, label: str) -> str:
     return box.input_value()
 
 
-def test_classification_in_the_browser(page, browser_runs, tmp_path):
+def test_classification_in_the_browser(page, recipe_runs, tmp_path):
     panel = open_tab(page, "sentiment")
     text = "A wonderful, warm and funny film."
     panel.get_by_label("text", exact=True).fill(text)
     shown = result_after_click(panel, "result")
-    assert shown == format_result(predict(browser_runs["sentiment"], [{"text": text}])[0])
+    assert shown == format_result(predict(recipe_runs["sentiment"], [{"text": text}])[0])
     page.screenshot(path=tmp_path / "classification.png", full_page=True)
     assert (tmp_path / "classification.png").stat().st_size > 10_000
 
 
-def test_question_answering_in_the_browser(page, browser_runs, tmp_path):
+def test_question_answering_in_the_browser(page, recipe_runs, tmp_path):
     panel = open_tab(page, "qa")
     record = {"question": "Who built it?", "context": "The bridge was built by Ada Lee in 1901."}
     panel.get_by_label("question", exact=True).fill(record["question"])
     panel.get_by_label("context", exact=True).fill(record["context"])
     shown = result_after_click(panel, "result")
-    expected = predict(browser_runs["qa"], [record])[0]
+    expected = predict(recipe_runs["qa"], [record])[0]
     assert shown == format_result({key: expected[key] for key in ("answer", "score", "start", "end")})
     sync_api.expect(panel.get_by_text("n-best answers")).to_be_visible()
     page.screenshot(path=tmp_path / "qa.png", full_page=True)
 
 
-def test_generation_in_the_browser(page, browser_runs, tmp_path):
+def test_generation_in_the_browser(page, recipe_runs, tmp_path):
     panel = open_tab(page, "clm")
     panel.get_by_label("prompt", exact=True).fill("The little fox")
-    expected = "The little fox" + predict(browser_runs["clm"], [{"prompt": "The little fox"}])[0]["generated"]
+    expected = "The little fox" + predict(recipe_runs["clm"], [{"prompt": "The little fox"}])[0]["generated"]
     box = panel.get_by_label("output", exact=True)
     panel.get_by_role("button", name="Run").click()
     sync_api.expect(box).to_have_value(expected, timeout=WAIT_MS)
