@@ -25,7 +25,7 @@ from transformers import GPT2LMHeadModel
 from transformers.modeling_outputs import CausalLMOutputWithCrossAttentions
 
 IGNORE_INDEX = -100
-DEFAULT_CHUNK = 1024  # positions per chunk: 1,024 x 50,257 fp32 logits are 0.2 GB
+DEFAULT_CHUNK = 512  # positions per chunk: 512 x 50,257 fp32 logits are 0.1 GB (as fast here as 1,024, 0.1 GB less)
 
 
 class LinearCrossEntropy(torch.autograd.Function):
@@ -36,24 +36,27 @@ class LinearCrossEntropy(torch.autograd.Function):
         ctx.weight_dtype = weight.dtype
         count = (targets != IGNORE_INDEX).sum().clamp(min=1)
         wanted = ctx.needs_input_grad[0] or ctx.needs_input_grad[1]
-        grad_hidden = torch.zeros_like(hidden) if wanted else None
         exact = torch.promote_types(hidden.dtype, torch.float32)  # bf16/fp16 logits are summed in fp32
+        grad_hidden = torch.empty_like(hidden) if wanted else None
         grad_weight = torch.zeros_like(weight, dtype=exact) if wanted else None
         total = torch.zeros((), dtype=exact, device=hidden.device)
         for start in range(0, hidden.shape[0], chunk):
             rows, goal = hidden[start : start + chunk], targets[start : start + chunk]
-            logits = (rows @ weight.T).to(exact)
-            valid = goal != IGNORE_INDEX
-            picked = goal.clamp(min=0).unsqueeze(1)
-            log_norm = torch.logsumexp(logits, dim=-1)
-            total += ((log_norm - logits.gather(1, picked).squeeze(1)) * valid).sum()
-            if wanted:
-                # d loss / d logits = softmax - one-hot, for the valid rows; divided by `count` at the end.
-                gradient = logits.sub_(log_norm.unsqueeze(1)).exp_()
-                gradient.scatter_add_(1, picked, -torch.ones_like(picked, dtype=gradient.dtype))
-                gradient.mul_(valid.unsqueeze(1))
-                grad_hidden[start : start + chunk] = (gradient @ weight.to(exact)).to(hidden.dtype)
-                grad_weight.addmm_(gradient.T, rows.to(exact))
+            valid, picked = goal != IGNORE_INDEX, goal.clamp(min=0)
+            exps, norm, loss = _softmax_parts(rows, weight, picked, valid, exact)
+            total += loss
+            if not wanted:
+                continue
+            # d loss / d logits = exps / norm - one-hot, on the valid rows (divided by `count` at the end). The
+            # 1 / norm goes on the chunk's rows and the one-hot part is a row lookup, so the (rows x vocab)
+            # exps are only read by the two matmuls: no further passes over them.
+            scale = (valid / norm).unsqueeze(1)
+            rows, own = rows.to(exact), weight[picked].to(exact)
+            grad_hidden[start : start + chunk] = ((exps @ weight.to(exact)) * scale - own * valid[:, None]).to(
+                hidden.dtype
+            )
+            grad_weight.addmm_(exps.T, rows * scale)
+            grad_weight.index_add_(0, picked[valid], rows[valid], alpha=-1)
         if wanted:
             ctx.save_for_backward(grad_hidden.div_(count), grad_weight.div_(count))
         return total / count
@@ -62,6 +65,19 @@ class LinearCrossEntropy(torch.autograd.Function):
     def backward(ctx: Any, grad_loss: torch.Tensor) -> Any:
         grad_hidden, grad_weight = ctx.saved_tensors
         return grad_hidden * grad_loss, (grad_weight * grad_loss).to(ctx.weight_dtype), None, None
+
+
+def _softmax_parts(
+    rows: torch.Tensor, weight: torch.Tensor, picked: torch.Tensor, valid: torch.Tensor, exact: torch.dtype
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """A chunk's `exp(logits - max)` (in the logits' own memory, the chunk's only large tensor), each row's sum of
+    them, and the chunk's summed loss `log(sum) + max - logit of the target` over the valid rows."""
+    logits = (rows @ weight.T).to(exact)
+    chosen = logits.gather(1, picked.unsqueeze(1)).squeeze(1)
+    top = logits.amax(1, keepdim=True)
+    exps = logits.sub_(top).exp_()
+    norm = exps.sum(1)
+    return exps, norm, ((norm.log() + top.squeeze(1) - chosen) * valid).sum()
 
 
 def linear_cross_entropy(
@@ -100,6 +116,6 @@ def _chunked_forward(forward: Any, chunk: int) -> Any:
         targets = labels[:, 1:].to(hidden.device)
         weight = self.get_output_embeddings().weight
         loss = linear_cross_entropy(hidden.reshape(-1, hidden.shape[-1]), weight, targets.reshape(-1), chunk)
-        return CausalLMOutputWithCrossAttentions(loss=loss, past_key_values=body.past_key_values)
+        return CausalLMOutputWithCrossAttentions(loss=loss, cache=body.cache)
 
     return chunked

@@ -96,6 +96,10 @@ class TrainConfig:
     """Causal LMs (GPT-2): compute the training loss and its gradients a chunk of positions at a time, never the
     whole `tokens x vocabulary` logits (`llmkit/chunked_loss.py`); the same loss and gradients in far less memory.
     `false`: the model's own loss."""
+    profile: bool = False
+    """Time the training loop's phases (data, forward, backward, optimizer, evaluation) and report them in the log
+    and in `metrics.json` (`train.profile`); on a GPU each phase waits for its kernels, which costs a little speed
+    (`llmkit/profiling.py`)."""
     eval_every: int = 0
     """Evaluate every N optimizer steps; 0 evaluates at the end of each epoch."""
     save_every: int = 0
@@ -617,6 +621,7 @@ RESUMABLE_CHANGES = (
     "train.eval_batch_size",
     "train.on_nonfinite",
     "train.chunked_loss",  # the same loss and gradients, to rounding
+    "train.profile",
     "hub.",
     "sampling.",
 )

@@ -237,6 +237,14 @@ def make_loader(dataset: Any, sampler: Any, collate: Any, batch_size: int, num_w
     )
 
 
+def batches_by_length(lengths: Sequence[int], batch_size: int) -> Iterator[list[int]]:
+    """Indices into `lengths` in batches of `batch_size`, longest first: prediction pads each batch to its longest,
+    so similar lengths leave little padding to compute. Callers put the answers back in their own order."""
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    for start in range(0, len(order), batch_size):
+        yield order[start : start + batch_size]
+
+
 class LengthGroupedSampler(Sampler[int]):
     """Shuffled indices in which each run of `batch_size` holds examples of similar length.
 

@@ -6,14 +6,16 @@ batch holds only short or only long texts, which changes the training itself (tr
 ends at chance accuracy on SST-2 in `benchmarks/sentiment_sst2.py`). Packing keeps every batch a random draw (the
 batches a plain `Trainer` would see with the same seed) and lays its texts end to end in a few rows: each text
 attends only to itself (a block-diagonal attention mask) and its positions restart at 0. Loss and gradients are
-those of the padded batch, to rounding.
+those of the padded batch, to rounding (for QA, those of the windows without padding: see `_packed_qa_forward`).
 
 `PackingCollator` turns a padded batch into a packed one, marking which text each position holds in
 `segment_ids` (-1 for the little padding left at row ends); `enable` teaches a model's forward to read such a
 batch, and `packing_collator` does both for a recipe, which hands the collator to the runner
-(`Task.packed_collate_fn`). Supported: BERT-family sequence classifiers (`BertForSequenceClassification`, single
-texts and sentence pairs, every problem type) with sdpa or eager attention; the runner uses length-grouped batches
-for other models.
+(`Task.packed_collate_fn`). Supported, with sdpa or eager attention: sequence classifiers, BERT-family
+(`BertForSequenceClassification`) and GPT-2 (`GPT2ForSequenceClassification`: causal attention inside each text),
+for single texts and sentence pairs and every problem type; and extractive QA models (`BertForQuestionAnswering`:
+each window's start/end logits come back unpacked, its answer positions intact). The runner uses length-grouped
+batches for other models.
 """
 
 from __future__ import annotations
@@ -26,9 +28,9 @@ from typing import Any
 import torch
 from torch import nn
 from torch.nn import functional
-from transformers import BertForSequenceClassification
+from transformers import BertForQuestionAnswering, BertForSequenceClassification, GPT2ForSequenceClassification
 from transformers.loss.loss_utils import ForSequenceClassificationLoss
-from transformers.modeling_outputs import SequenceClassifierOutput
+from transformers.modeling_outputs import QuestionAnsweringModelOutput, SequenceClassifierOutput
 
 from llmkit.fastpath import query_subset_layer, unwrapped
 
@@ -39,11 +41,11 @@ PER_POSITION = ("input_ids", "attention_mask", "token_type_ids")  # the entries 
 def can_pack(model: nn.Module) -> bool:
     """Whether `enable` supports `model` (which may be wrapped by peft)."""
     model = unwrapped(model)
-    return (
-        isinstance(model, BertForSequenceClassification)
-        and not model.config.is_decoder
-        and model.config._attn_implementation in ("sdpa", "eager")
-    )
+    if not isinstance(model, tuple(PACKED_FORWARDS)) or model.config._attn_implementation not in ("sdpa", "eager"):
+        return False
+    if isinstance(model, GPT2ForSequenceClassification):  # it finds each text's end by its pad token
+        return model.config.pad_token_id is not None
+    return not model.config.is_decoder
 
 
 def packing_collator(model: nn.Module, collate: Callable[[list[dict]], dict[str, torch.Tensor]]) -> Any:
@@ -60,11 +62,12 @@ def enable(model: nn.Module) -> None:
     if not can_pack(model):
         raise ValueError(f"{type(model).__name__} cannot run packed batches")
     plain = model.forward
+    packed_forward = next(forward for kind, forward in PACKED_FORWARDS.items() if isinstance(model, kind))
 
     def forward(self: nn.Module, *args: Any, segment_ids: torch.Tensor | None = None, **kwargs: Any) -> Any:
         if segment_ids is None:
             return plain(*args, **kwargs)
-        return _packed_classifier_forward(self, segment_ids=segment_ids, **kwargs)
+        return packed_forward(self, segment_ids=segment_ids, **kwargs)
 
     # Keep the signature callers inspect (the Trainer drops dataset columns the forward does not name).
     forward.__signature__ = inspect.signature(type(model).forward)
@@ -149,22 +152,7 @@ def _packed_classifier_forward(
 ) -> SequenceClassifierOutput:
     """`BertForSequenceClassification.forward` on a packed batch; logits come in the texts' original order."""
     bert = model.bert
-    real = segment_ids >= 0
-    index = torch.arange(segment_ids.shape[1], device=segment_ids.device).expand_as(segment_ids)
-    starts = real & (segment_ids != functional.pad(segment_ids, (1, 0), value=-1)[:, :-1])
-    positions = (index - torch.where(starts, index, 0).cummax(dim=1).values).masked_fill(~real, 0)
-    hidden = bert.embeddings(
-        input_ids=input_ids,
-        token_type_ids=token_type_ids if token_type_ids is not None else torch.zeros_like(input_ids),
-        position_ids=positions,
-    )
-    # Each position attends to its own text only; padding positions attend to one another, which keeps their
-    # softmax finite and touches nothing real.
-    mask = segment_ids[:, None, :, None] == segment_ids[:, None, None, :]
-    if model.config._attn_implementation == "eager":
-        mask = torch.zeros(mask.shape, dtype=hidden.dtype, device=mask.device).masked_fill_(
-            ~mask, torch.finfo(hidden.dtype).min
-        )
+    hidden, mask, starts, _ = _packed_embeddings(bert, input_ids, segment_ids, token_type_ids)
     *layers, last = bert.encoder.layer
     for layer in layers:
         hidden = layer(hidden, mask)
@@ -179,3 +167,113 @@ def _packed_classifier_forward(
         # The loss BertForSequenceClassification computes, by the config's problem type.
         loss = ForSequenceClassificationLoss(labels, logits, model.config)
     return SequenceClassifierOutput(loss=loss, logits=logits)
+
+
+def _packed_qa_forward(
+    model: BertForQuestionAnswering,
+    input_ids: torch.Tensor,
+    segment_ids: torch.Tensor,
+    token_type_ids: torch.Tensor | None = None,
+    start_positions: torch.Tensor | None = None,
+    end_positions: torch.Tensor | None = None,
+    **unused: Any,
+) -> QuestionAnsweringModelOutput:
+    """`BertForQuestionAnswering.forward` on a packed batch: start/end logits per window, (windows, longest), in
+    the windows' original order, with the lowest float past each window's end.
+
+    The loss is that of the windows without any padding, i.e. of a padded batch whose padding logits were masked
+    out (a plain padded batch also lets its padding positions compete in the softmax).
+    """
+    hidden, mask, _, positions = _packed_embeddings(model.bert, input_ids, segment_ids, token_type_ids)
+    for layer in model.bert.encoder.layer:
+        hidden = layer(hidden, mask)
+    real = segment_ids >= 0
+    scores = model.qa_outputs(hidden[real])  # (real positions, 2)
+    windows, width = int(segment_ids.max()) + 1, int(positions.max()) + 1
+    unpacked = scores.new_full((windows, width, 2), torch.finfo(scores.dtype).min)
+    unpacked[segment_ids[real], positions[real]] = scores
+    start_logits, end_logits = unpacked.unbind(-1)
+    loss = None
+    if start_positions is not None and end_positions is not None:
+        # As BertForQuestionAnswering: positions past the window are clamped to `width` and ignored.
+        start, end = start_positions.clamp(0, width), end_positions.clamp(0, width)
+        loss = (
+            functional.cross_entropy(start_logits, start, ignore_index=width)
+            + functional.cross_entropy(end_logits, end, ignore_index=width)
+        ) / 2
+    return QuestionAnsweringModelOutput(loss=loss, start_logits=start_logits, end_logits=end_logits)
+
+
+def _packed_embeddings(
+    bert: nn.Module, input_ids: torch.Tensor, segment_ids: torch.Tensor, token_type_ids: torch.Tensor | None
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The embeddings of a packed batch, its attention mask, where each text starts, and each position's index
+    inside its text (0 for padding)."""
+    starts, positions = _text_positions(segment_ids)
+    hidden = bert.embeddings(
+        input_ids=input_ids,
+        token_type_ids=token_type_ids if token_type_ids is not None else torch.zeros_like(input_ids),
+        position_ids=positions,
+    )
+    mask = _attention_mask(segment_ids, bert.config._attn_implementation, hidden.dtype)
+    return hidden, mask, starts, positions
+
+
+def _text_positions(segment_ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Where each text of a packed batch starts (bool), and each position's index inside its text (0 for padding)."""
+    real = segment_ids >= 0
+    index = torch.arange(segment_ids.shape[1], device=segment_ids.device).expand_as(segment_ids)
+    starts = real & (segment_ids != functional.pad(segment_ids, (1, 0), value=-1)[:, :-1])
+    positions = (index - torch.where(starts, index, 0).cummax(dim=1).values).masked_fill(~real, 0)
+    return starts, positions
+
+
+def _attention_mask(
+    segment_ids: torch.Tensor, attn_implementation: str, dtype: torch.dtype, causal: bool = False
+) -> torch.Tensor:
+    """(rows, 1, width, width): each position attends to its own text only (and, `causal`, to earlier positions);
+    padding positions attend to one another, which keeps their softmax finite and touches nothing real. Boolean
+    for sdpa, additive floats for eager attention."""
+    mask = segment_ids[:, None, :, None] == segment_ids[:, None, None, :]
+    if causal:
+        width = segment_ids.shape[1]
+        mask = mask & torch.ones(width, width, dtype=torch.bool, device=mask.device).tril()
+    if attn_implementation == "eager":
+        mask = torch.zeros(mask.shape, dtype=dtype, device=mask.device).masked_fill_(~mask, torch.finfo(dtype).min)
+    return mask
+
+
+def _packed_gpt2_classifier_forward(
+    model: GPT2ForSequenceClassification,
+    input_ids: torch.Tensor,
+    segment_ids: torch.Tensor,
+    token_type_ids: torch.Tensor | None = None,
+    labels: torch.Tensor | None = None,
+    **unused: Any,
+) -> SequenceClassifierOutput:
+    """`GPT2ForSequenceClassification.forward` on a packed batch: causal attention inside each text, and the
+    logits of each text's last token that is not the pad token (the padded forward's rule), in the texts' order."""
+    starts, positions = _text_positions(segment_ids)
+    dtype = model.transformer.wte.weight.dtype
+    mask = _attention_mask(segment_ids, model.config._attn_implementation, dtype, causal=True)
+    # A 4-D mask goes to the attention as it is (transformers' masking_utils), so the texts stay apart.
+    hidden = model.transformer(
+        input_ids=input_ids, position_ids=positions, attention_mask=mask, token_type_ids=token_type_ids
+    ).last_hidden_state
+    flat = torch.arange(segment_ids.numel(), device=segment_ids.device).view_as(segment_ids)
+    texts = int(segment_ids.max()) + 1
+    candidates = (segment_ids >= 0) & (input_ids != model.config.pad_token_id)
+    last = flat.new_full((texts,), -1).scatter_reduce(0, segment_ids[candidates], flat[candidates], "amax")
+    # A text of pad tokens only: the padded forward reads its first position.
+    first = flat.new_empty(texts).scatter_(0, segment_ids[starts], flat[starts])
+    logits = model.score(hidden.flatten(0, 1)[torch.where(last >= 0, last, first)])
+    loss = ForSequenceClassificationLoss(labels, logits, model.config) if labels is not None else None
+    return SequenceClassifierOutput(loss=loss, logits=logits)
+
+
+# The models `enable` teaches to read packed batches, and the forward each then runs.
+PACKED_FORWARDS = {
+    BertForSequenceClassification: _packed_classifier_forward,
+    BertForQuestionAnswering: _packed_qa_forward,
+    GPT2ForSequenceClassification: _packed_gpt2_classifier_forward,
+}

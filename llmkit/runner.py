@@ -56,6 +56,7 @@ from llmkit.errors import UserError
 from llmkit.evaluation import eval_loader, evaluate_task
 from llmkit.guard import StepGuard, check_finite_weights
 from llmkit.plotting import plot_training_curves
+from llmkit.profiling import PhaseTimer, profile_table
 from llmkit.recipe import Batch, Metric, Recipe, model_inputs
 from llmkit.rundir import (
     LOG_FILE,
@@ -227,6 +228,7 @@ class Runner:
         self.saved_at = -1  # the step of the last checkpoint this process wrote
         self.last_eval: dict[str, float] = {}
         self.evaluated_at = -1
+        self.timer = PhaseTimer(config.train.profile, accelerator.device)
 
     # ----------------------------------------------------------------------------------------------------------
     def train(self) -> dict[str, Any]:
@@ -237,6 +239,7 @@ class Runner:
         self.last_eval = _eval_at(self.state.history, self.state.step)  # a run killed while writing its model
         self.evaluated_at = self.state.step if self.last_eval else -1
         epochs = math.inf if self.streaming else math.ceil(max_steps / steps_per_epoch)
+        seconds_before = self.state.train_seconds  # a resumed run's earlier time is not this process's
         # Closed however the loop ends, so an error message starts on its own line, not after the bar.
         with tqdm(total=max_steps, initial=self.state.step, disable=not main, desc="train", unit="step") as progress:
             # A run that stopped early stays stopped: resuming its last checkpoint only completes the output folder.
@@ -254,6 +257,9 @@ class Runner:
             "stopped_early": state.stopped_early,
             "hardware": describe_hardware(self.accelerator),
         }
+        if self.timer.enabled:
+            summary["profile"] = self.timer.report(state.train_seconds - seconds_before)
+            logger.info("where the time went (train.profile):\n%s", profile_table(summary["profile"]))
         return self._finish(summary)
 
     def _set_up(self) -> tuple[int, int | None]:
@@ -299,7 +305,7 @@ class Runner:
         batches = self.accelerator.skip_first_batches(self.train_dl, skip) if skip else self.train_dl
         seen = skip
         self.model.train()
-        for batch in batches:
+        for batch in self.timer.timed(batches):
             seen += 1
             window.add(self._forward_backward(batch), batch)
             self.state.batches_in_epoch += 1
@@ -319,17 +325,21 @@ class Runner:
     def _forward_backward(self, batch: Batch) -> torch.Tensor:
         """One forward and backward pass; on the last one of an accumulation, clip and (if healthy) step."""
         acc, cfg = self.accelerator, self.config.train
+        timer = self.timer
         with acc.accumulate(self.model):
-            outputs = self.model(**model_inputs(batch))
-            loss = outputs.loss if self.teacher is None else self.teacher.loss(outputs, batch)
-            acc.backward(loss)
-            grad_norm = None
-            if acc.sync_gradients:  # an infinite limit only measures the norm, for the guard
-                grad_norm = acc.clip_grad_norm_(self.model.parameters(), cfg.max_grad_norm or math.inf)
-            if not acc.sync_gradients or self.guard.healthy(loss, grad_norm, self.state.step + 1):
-                self.optimizer.step()
-            self.scheduler.step()
-            self.optimizer.zero_grad(set_to_none=True)
+            with timer.phase("forward"):
+                outputs = self.model(**model_inputs(batch))
+                loss = outputs.loss if self.teacher is None else self.teacher.loss(outputs, batch)
+            with timer.phase("backward"):
+                acc.backward(loss)
+            with timer.phase("optimizer"):
+                grad_norm = None
+                if acc.sync_gradients:  # an infinite limit only measures the norm, for the guard
+                    grad_norm = acc.clip_grad_norm_(self.model.parameters(), cfg.max_grad_norm or math.inf)
+                if not acc.sync_gradients or self.guard.healthy(loss, grad_norm, self.state.step + 1):
+                    self.optimizer.step()
+                self.scheduler.step()
+                self.optimizer.zero_grad(set_to_none=True)
         return loss
 
     def _after_step(self, max_steps: int, progress: tqdm, window: LogWindow) -> bool:
@@ -341,7 +351,8 @@ class Runner:
         epoch_done = not self.streaming and self.state.batches_in_epoch == len(self.train_dl)
         pause = time.perf_counter()
         if self.eval_dl is not None and _due(cfg.eval_every, step, epoch_done, end):
-            self.last_eval, self.evaluated_at = self.evaluate(), step
+            with self.timer.phase("evaluation"):
+                self.last_eval, self.evaluated_at = self.evaluate(), step
             self.model.train()
             end = self._stops_early() or end
         if epoch_done:
@@ -412,9 +423,9 @@ class Runner:
         """Whether training batches are packed (`train.batching`): where the recipe offers a packing collator."""
         if batching == "packed" and self.task.packed_collate_fn is None:
             raise UserError(
-                f"config: 'train.batching'=packed needs a model that reads packed batches (BERT-family sequence "
-                f"classifiers with sdpa or eager attention; llmkit/packing.py); this run's model is "
-                f"{type(fastpath.unwrapped(self.task.model)).__name__}. "
+                f"config: 'train.batching'=packed needs a model that reads packed batches (BERT-family and GPT-2 "
+                f"sequence classifiers, BERT-family QA models, with sdpa or eager attention; llmkit/packing.py); "
+                f"this run's model is {type(fastpath.unwrapped(self.task.model)).__name__}. "
                 "Fix: use train.batching=auto (packs where it can), grouped or random."
             )
         return batching in ("auto", "packed") and self.task.packed_collate_fn is not None

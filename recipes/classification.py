@@ -25,8 +25,8 @@ What it does:
     - string labels are mapped to ids and the mapping is saved in the model config (`id2label`, and the problem
       type), so `pipeline("text-classification", model=OUTPUT_DIR)` prints label names (sigmoid scores for
       multi-label, the raw score for regression)
-    - packed training batches for BERT-family models (`llmkit/packing.py`): random batches without padding, for
-      every problem type and for pairs
+    - packed training batches for BERT-family and GPT-2 models (`llmkit/packing.py`): random batches without
+      padding, for every problem type and for pairs
     - metrics computed through the evaluate modules llmkit ships; GLUE's nine tasks as configs in
       `recipes/configs/classification/glue_*.yaml`
     - `predict`: the label and the probability of every label (single-label), every label above the threshold
@@ -47,7 +47,7 @@ from transformers import AutoModelForSequenceClassification, BatchEncoding, Data
 
 from llmkit import metrics, packing
 from llmkit.config import DataSourceConfig, ModelConfig, RunConfig
-from llmkit.data import load_split, prepare_once, require_columns, row_location, subset
+from llmkit.data import batches_by_length, load_split, prepare_once, require_columns, row_location, subset
 from llmkit.errors import ConfigError, UserError
 from llmkit.models import TrainedRun, check_fits, ensure_pad_token, load_model, load_model_config, load_tokenizer
 from llmkit.recipe import CardInfo, Metric, PredictOption, Recipe, Task
@@ -415,10 +415,8 @@ def predict(run: TrainedRun, records: list[dict[str, str]], options: dict[str, A
     threshold = options.get("threshold") or data.threshold
     pairs = [record["text_pair"] for record in records] if data.text_pair_column is not None else None
     encoded = encode(tokenizer, data, [record["text"] for record in records], pairs)
-    order = sorted(range(len(records)), key=lambda i: -len(encoded["input_ids"][i]))
     results: list[dict[str, Any]] = [{} for _ in records]
-    for start in range(0, len(order), options["batch_size"]):
-        chosen = order[start : start + options["batch_size"]]
+    for chosen in batches_by_length([len(ids) for ids in encoded["input_ids"]], options["batch_size"]):
         batch = tokenizer.pad([{key: encoded[key][i] for key in encoded} for i in chosen], return_tensors="pt")
         with torch.no_grad():
             logits = model(**batch.to(run.device)).logits

@@ -17,6 +17,8 @@ What it does:
       repairs offsets that are off by a few characters with `data.fix_offsets=true`
     - long contexts are split into overlapping windows (`data.max_length`, `data.doc_stride`); a window that does
       not hold the answer is labelled with the no-answer (CLS) position
+    - training batches are random draws of windows; for BERT-family models they are packed (`llmkit/packing.py`:
+      no compute on padding, answer positions intact), for others grouped by length (`train.batching`)
     - post-processing takes the n-best start/end logits over all windows of a question, keeps spans of at most
       `data.max_answer_length` tokens, applies the v2 null-score threshold, and maps tokens back to the context
       text; predictions go to OUTPUT_DIR/predictions.json (and v2 no-answer odds to null_odds.json)
@@ -36,9 +38,9 @@ import numpy as np
 import torch
 from transformers import AutoModelForQuestionAnswering, DataCollatorWithPadding
 
-from llmkit import metrics
+from llmkit import metrics, packing
 from llmkit.config import DataSourceConfig, ModelConfig, RunConfig
-from llmkit.data import prepare_once, subset
+from llmkit.data import batches_by_length, prepare_once, subset
 from llmkit.errors import ConfigError, UserError
 from llmkit.models import TrainedRun, check_fits, ensure_pad_token, load_model, load_model_config, load_tokenizer
 from llmkit.recipe import CardInfo, Metric, Recipe, Task
@@ -108,6 +110,7 @@ def build(config: Config, accelerator: Any) -> Task:
     data = replace(config.data, version_2_with_negative=version_2)
     model = load_model(AutoModelForQuestionAnswering, config.model, model_config)
     squad = metrics.load("squad")
+    collate = DataCollatorWithPadding(tokenizer, pad_to_multiple_of=8 if accelerator.device.type == "cuda" else None)
 
     def compute_metrics(outputs: dict[str, Any]) -> dict[str, float]:
         answers = best_answers(eval_examples, eval_features, outputs["start_logits"], outputs["end_logits"], data)
@@ -124,9 +127,8 @@ def build(config: Config, accelerator: Any) -> Task:
         tokenizer=tokenizer,
         train_dataset=model_rows(train_features),
         eval_dataset=model_rows(eval_features) if eval_features else None,
-        collate_fn=DataCollatorWithPadding(
-            tokenizer, pad_to_multiple_of=8 if accelerator.device.type == "cuda" else None
-        ),
+        collate_fn=collate,
+        packed_collate_fn=packing.packing_collator(model, collate),
         lengths=[len(ids) for ids in train_features["input_ids"]],
         eval_lengths=[len(ids) for ids in eval_features["input_ids"]] if eval_features else None,
         eval_step=lambda model, batch, outputs: {
@@ -333,7 +335,7 @@ def write_predictions(output: Path, examples: list[dict], answers: list[dict], v
 def predict(run: TrainedRun, records: list[dict[str, str]], options: dict[str, Any]) -> list[dict[str, Any]]:
     """Answer each record's `question` from its `context`: `answer` ("" when a v2 model finds none), `score`,
     `start`/`end` character offsets into the context, and `n_best`: the best spans (`data.n_best` at most), each
-    with its answer, offsets and score, best first."""
+    with its answer, offsets and score, best first. Windows are batched by length (little padding to compute)."""
     # Records name their fields as `predict_fields` do, whatever the training data's columns were called.
     data = replace(
         run.config.data, id_column="id", question_column="question", context_column="context", answers_column="answers"
@@ -346,12 +348,12 @@ def predict(run: TrainedRun, records: list[dict[str, str]], options: dict[str, A
     model = run.model(AutoModelForQuestionAnswering)
     features = tokenize(examples, tokenizer, data)
     rows, collate = model_rows(features, labels=False), DataCollatorWithPadding(tokenizer)
-    starts, ends = [], []
-    for first in range(0, len(rows), options["batch_size"]):
+    starts, ends = [None] * len(rows), [None] * len(rows)
+    for chosen in batches_by_length([len(ids) for ids in features["input_ids"]], options["batch_size"]):
         with torch.no_grad():
-            outputs = model(**collate(rows[first : first + options["batch_size"]]).to(run.device))
-        starts.extend(outputs.start_logits.cpu())
-        ends.extend(outputs.end_logits.cpu())
+            outputs = model(**collate([rows[i] for i in chosen]).to(run.device))
+        for i, start, end in zip(chosen, outputs.start_logits.cpu(), outputs.end_logits.cpu(), strict=True):
+            starts[i], ends[i] = start, end
     answers = best_answers(examples, features, starts, ends, data)
     return [{key: answer[key] for key in ("answer", "score", "start", "end", "n_best")} for answer in answers]
 

@@ -182,7 +182,7 @@ def build(config: Config, accelerator: Any) -> Task:
         ),
     )
     if config.label_smoothing:
-        model.register_forward_hook(smoothed_loss(config.label_smoothing, form), with_kwargs=True)
+        smooth_loss(model, config.label_smoothing, form)
     sacrebleu = metrics.load("sacrebleu")
 
     def compute_metrics(gathered: dict[str, Any]) -> dict[str, float]:
@@ -451,11 +451,23 @@ def decode(tokenizer: Any, ids: list[torch.Tensor] | torch.Tensor, pad_id: int |
     return [text.strip() for text in tokenizer.batch_decode(rows, skip_special_tokens=True)]
 
 
-def smoothed_loss(smoothing: float, form: str) -> Any:
-    """A forward hook that replaces the model's loss with a label-smoothed cross-entropy on the same labels."""
+def smooth_loss(model: Any, smoothing: float, form: str) -> None:
+    """Make `model`'s loss a label-smoothed cross-entropy on its labels, computed once.
 
-    def hook(module: Any, args: Any, kwargs: dict[str, Any], output: Any) -> Any:
-        labels = kwargs.get("labels")
+    A forward pre-hook takes the labels out of the forward's inputs, so the model does not compute its own plain
+    loss as well (a full-vocabulary softmax per step, thrown away); an encoder-decoder gets the decoder inputs it
+    would have made from them. A forward hook then computes the smoothed loss on the logits.
+    """
+    taken: dict[str, Any] = {}
+
+    def take_labels(module: Any, args: Any, kwargs: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        taken["labels"] = labels = kwargs.pop("labels", None)
+        if labels is not None and form == "seq2seq" and kwargs.get("decoder_input_ids") is None:
+            kwargs["decoder_input_ids"] = module.prepare_decoder_input_ids_from_labels(labels)
+        return args, kwargs
+
+    def add_loss(module: Any, args: Any, kwargs: dict[str, Any], output: Any) -> Any:
+        labels = taken.pop("labels", None)
         if labels is None:
             return output
         logits = output.logits
@@ -466,7 +478,8 @@ def smoothed_loss(smoothing: float, form: str) -> Any:
         )
         return output
 
-    return hook
+    model.register_forward_pre_hook(take_labels, with_kwargs=True)
+    model.register_forward_hook(add_loss, with_kwargs=True)
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import copy
 
 import pytest
 import torch
-from transformers import AutoModelForSequenceClassification, BertConfig, GPT2Config
+from transformers import AutoModelForCausalLM, AutoModelForSequenceClassification, BertConfig, GPT2Config
 
 from llmkit import fastpath, packing
 
@@ -100,13 +100,44 @@ def test_packed_forward_equals_the_padded_one_for_every_problem_type(problem, nu
         torch.testing.assert_close(b.grad, a.grad, msg=name)
 
 
+def tiny_gpt2_classifier(attn_implementation: str = "sdpa", **overrides) -> torch.nn.Module:
+    torch.manual_seed(0)
+    settings = {"num_labels": 3, "pad_token_id": 0, **overrides}
+    config = GPT2Config(n_layer=2, n_embd=32, n_head=4, vocab_size=50, resid_pdrop=0, embd_pdrop=0, attn_pdrop=0)
+    config.update(settings)
+    config._attn_implementation = attn_implementation
+    return AutoModelForSequenceClassification.from_config(config)
+
+
+@pytest.mark.parametrize("attn_implementation", ["sdpa", "eager"])
+def test_packed_gpt2_classifier_equals_the_padded_one(attn_implementation):
+    """Causal attention inside each packed text, and each text's last non-pad token read, as the padded forward."""
+    plain = tiny_gpt2_classifier(attn_implementation)
+    packed_model = copy.deepcopy(plain)
+    packing.enable(packed_model)
+    batch = padded_batch([9, 2, 5, 3, 1, 9, 4])
+    del batch["token_type_ids"]
+    batch["input_ids"][2, 4] = 0  # a text ending in the pad token: both read its token before
+    batch["input_ids"][4, 0] = 0  # a text of the pad token only: both read its first position
+    outputs = [plain(**batch), packed_model(**packing.pack(batch, hidden_size=32))]
+    for output in outputs:
+        output.loss.backward()
+    torch.testing.assert_close(outputs[1].logits, outputs[0].logits)
+    torch.testing.assert_close(outputs[1].loss, outputs[0].loss)
+    for (name, a), (_, b) in zip(plain.named_parameters(), packed_model.named_parameters(), strict=True):
+        torch.testing.assert_close(b.grad, a.grad, msg=name)
+
+
 def test_only_supported_models_pack():
     assert packing.can_pack(tiny_classifier())
     assert packing.can_pack(tiny_classifier(problem_type="multi_label_classification"))
-    gpt2 = GPT2Config(n_layer=1, n_embd=16, n_head=2, vocab_size=40, pad_token_id=0)
-    assert not packing.can_pack(AutoModelForSequenceClassification.from_config(gpt2))
+    assert packing.can_pack(tiny_gpt2_classifier())
+    assert not packing.can_pack(tiny_gpt2_classifier(pad_token_id=None))  # it could not find the texts' ends
+    assert not packing.can_pack(tiny_classifier(is_decoder=True))
+    gpt2_lm = AutoModelForCausalLM.from_config(GPT2Config(n_layer=1, n_embd=16, n_head=2, vocab_size=40))
+    assert not packing.can_pack(gpt2_lm)
     with pytest.raises(ValueError, match="cannot run packed batches"):
-        packing.enable(AutoModelForSequenceClassification.from_config(gpt2))
+        packing.enable(gpt2_lm)
 
 
 def trainer_weights(settings: tuple[str, ...], folder) -> dict[str, torch.Tensor]:
@@ -175,3 +206,63 @@ def test_with_the_trainers_dropout_masks_training_equals_the_trainers(tiny_bert,
     settings = (f"model.name={tiny_bert}", "train.batch_size=8", "train.max_steps=6", "train.lr=1e-3")
     run_recipe("sentiment", f"output_dir={tmp_path / 'random'}", "train.batching=random", "seed=7", *settings)
     assert_same_weights(tmp_path / "random", trainer_weights(settings, tmp_path / "trainer"))
+
+
+def tiny_qa_model(attn_implementation: str = "sdpa") -> torch.nn.Module:
+    from transformers import AutoModelForQuestionAnswering
+
+    config = tiny_classifier(attn_implementation, num_labels=2).config  # start and end
+    torch.manual_seed(0)
+    return AutoModelForQuestionAnswering.from_config(config)
+
+
+@pytest.mark.parametrize("attn_implementation", ["sdpa", "eager"])
+def test_packed_qa_forward_equals_each_window_alone(attn_implementation):
+    """Packed windows give each window's start/end logits, and the loss and gradients of the windows without any
+    padding (answers past the end are ignored, as in BertForQuestionAnswering)."""
+    plain = tiny_qa_model(attn_implementation)
+    packed_model = copy.deepcopy(plain)
+    packing.enable(packed_model)
+    lengths = [9, 2, 5, 3, 1, 9, 4]
+    batch = padded_batch(lengths)
+    del batch["labels"]
+    generator = torch.Generator().manual_seed(2)
+    starts = torch.stack([torch.randint(0, n, (), generator=generator) for n in lengths])
+    ends = torch.minimum(starts + 1, torch.tensor(lengths) - 1)
+    ends[3] = 50  # past every window: clamped and ignored
+    batch |= {"start_positions": starts, "end_positions": ends}
+    packed = packed_model(**packing.pack(batch, hidden_size=32))
+    packed.loss.backward()
+    alone_losses = []
+    for text, n in enumerate(lengths):
+        alone = plain(
+            **{
+                key: value[text : text + 1, :n] if value.ndim == 2 else value[text : text + 1]
+                for key, value in batch.items()
+            }
+        )
+        torch.testing.assert_close(packed.start_logits[text, :n], alone.start_logits[0])
+        torch.testing.assert_close(packed.end_logits[text, :n], alone.end_logits[0])
+        assert (packed.start_logits[text, n:] == torch.finfo(torch.float32).min).all()
+        alone_losses.append(alone)
+    # The batch loss: the mean start loss over windows plus the mean end loss over windows whose end is inside.
+    start_loss = torch.stack(
+        [
+            torch.nn.functional.cross_entropy(o.start_logits, batch["start_positions"][i : i + 1])
+            for i, o in enumerate(alone_losses)
+        ]
+    ).mean()
+    end_loss = torch.stack(
+        [
+            torch.nn.functional.cross_entropy(o.end_logits, batch["end_positions"][i : i + 1])
+            for i, o in enumerate(alone_losses)
+            if i != 3
+        ]
+    ).mean()
+    reference = (start_loss + end_loss) / 2
+    reference.backward()
+    torch.testing.assert_close(packed.loss, reference)
+    for (name, a), (_, b) in zip(plain.named_parameters(), packed_model.named_parameters(), strict=True):
+        torch.testing.assert_close(b.grad, a.grad, msg=name)
+    # A padded batch still runs the ordinary forward.
+    torch.testing.assert_close(packed_model(**batch).start_logits, plain(**batch).start_logits)

@@ -10,6 +10,7 @@ import sys
 
 import pytest
 import torch
+from helpers import rounded
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 from llmkit.cli import main
@@ -160,3 +161,26 @@ def test_classification_batches_by_length_and_answers_in_input_order(sentiment_r
     for a, b in zip(batched, one_by_one, strict=True):
         assert a["scores"] == pytest.approx(b["scores"], abs=1e-5)
     assert batched[0]["scores"] == pytest.approx(batched[3]["scores"], abs=1e-6)  # the same text, the same answer
+
+
+QA_CONTEXTS = [
+    "Ada Lee built the mill.",
+    "The bridge over the river was built in 1901 by Ada Lee, an engineer from the north who also designed the "
+    "station, the market hall and two schools; it still stands and carries trains every day.",
+]
+
+
+@pytest.mark.xdist_group("demo")  # with the demo tests, which share these runs
+@pytest.mark.parametrize(
+    ("recipe", "records"),
+    [
+        ("qa", [{"question": "Who built it?", "context": c} for c in QA_CONTEXTS * 2]),
+        ("ner", [{"text": t} for t in ["Ada Lee lives in Oslo .", "Bo went home .", "Mara Ost met Ada in Lund ."] * 2]),
+    ],
+)
+def test_windows_and_texts_batch_by_length_and_answer_in_input_order(recipe_runs, recipe, records):
+    one_by_one = predict_records(recipe_runs[recipe], records, batch_size=1)
+    batched = predict_records(recipe_runs[recipe], records, batch_size=4)
+    assert rounded(batched) == rounded(one_by_one)
+    half = len(records) // 2
+    assert rounded(batched[:half]) == rounded(batched[half:])  # the same records, the same answers

@@ -1,5 +1,6 @@
 """The translation recipe on tiny models, in-process on CPU: all three model forms, metrics, masking, bad input."""
 
+import copy
 import json
 import re
 import shutil
@@ -185,6 +186,13 @@ def test_decoder_only_labels_mask_source_and_separator(tiny_gpt2):
     assert batch["meta_prompt_mask"][1].tolist() == [0] * (examples[0]["prompt_length"] - prompt) + [1] * prompt
 
 
+def labels_reaching_the_forward(model):
+    """The `labels` entry each forward call finally receives (a pre-hook registered after the recipe's)."""
+    seen = []
+    model.register_forward_pre_hook(lambda module, args, kwargs: seen.append(kwargs.get("labels")), with_kwargs=True)
+    return seen
+
+
 def test_label_smoothing_replaces_the_loss(tiny_gpt2):
     spec = translation.TranslationModelConfig(name=str(tiny_gpt2), init="pretrained", form="decoder-only")
     tokenizers = translation.build_tokenizers(spec, [])
@@ -195,14 +203,37 @@ def test_label_smoothing_replaces_the_loss(tiny_gpt2):
     examples = translation.encode_pairs(pairs, tokenizers, "decoder-only", translation.DataConfig(), "")
     inputs = {k: v for k, v in translation.collate(examples, 0).items() if not k.startswith("meta_")}
     plain = model(**inputs).loss
-    handle = model.register_forward_hook(translation.smoothed_loss(0.0, "decoder-only"), with_kwargs=True)
-    assert model(**inputs).loss.item() == pytest.approx(plain.item(), rel=1e-5)  # same shift and mask as the model
-    handle.remove()
-    model.register_forward_hook(translation.smoothed_loss(0.2, "decoder-only"), with_kwargs=True)
-    logits, labels = model(**inputs).logits[:, :-1], inputs["labels"][:, 1:]
+    unsmoothed, smoothed = copy.deepcopy(model), copy.deepcopy(model)
+    translation.smooth_loss(unsmoothed, 0.0, "decoder-only")
+    assert unsmoothed(**inputs).loss.item() == pytest.approx(plain.item(), rel=1e-5)  # same shift and mask
+    translation.smooth_loss(smoothed, 0.2, "decoder-only")
+    reaching = labels_reaching_the_forward(smoothed)
+    logits, labels = smoothed(**inputs).logits[:, :-1], inputs["labels"][:, 1:]
     expected = torch.nn.functional.cross_entropy(logits.flatten(0, 1), labels.flatten(), label_smoothing=0.2)
-    assert model(**inputs).loss.item() == pytest.approx(expected.item(), rel=1e-5)
+    assert smoothed(**inputs).loss.item() == pytest.approx(expected.item(), rel=1e-5)
     assert abs(expected.item() - plain.item()) > 1e-4  # smoothing changed the value
+    assert reaching == [None, None]  # the model never computes its own loss as well
+
+
+def test_label_smoothing_of_an_encoder_decoder_feeds_its_decoder_as_the_labels_would():
+    from transformers import MarianConfig, MarianMTModel
+
+    torch.manual_seed(0)
+    config = MarianConfig(
+        vocab_size=40, d_model=16, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
+        decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32, pad_token_id=0, decoder_start_token_id=0,
+    )  # fmt: skip
+    model = MarianMTModel(config).eval()
+    labels = torch.tensor([[5, 6, 7, 2], [8, 9, 2, -100]])
+    inputs = {"input_ids": torch.tensor([[3, 4, 2], [5, 2, 0]]), "attention_mask": torch.tensor([[1, 1, 1], [1, 1, 0]])}
+    plain = model(**inputs, labels=labels)
+    smoothed = copy.deepcopy(model)
+    translation.smooth_loss(smoothed, 0.0, "seq2seq")
+    reaching = labels_reaching_the_forward(smoothed)
+    output = smoothed(**inputs, labels=labels)
+    torch.testing.assert_close(output.logits, plain.logits)  # the decoder read the labels shifted right
+    torch.testing.assert_close(output.loss, plain.loss)
+    assert reaching == [None]
 
 
 def test_bert_decoder_ids_come_from_its_tokenizer(tiny_bert):
