@@ -223,17 +223,26 @@ def test_label_smoothing_of_an_encoder_decoder_feeds_its_decoder_as_the_labels_w
         vocab_size=40, d_model=16, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
         decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32, pad_token_id=0, decoder_start_token_id=0,
     )  # fmt: skip
-    model = MarianMTModel(config).eval()
+    model = MarianMTModel(config).train()
     labels = torch.tensor([[5, 6, 7, 2], [8, 9, 2, -100]])
     inputs = {"input_ids": torch.tensor([[3, 4, 2], [5, 2, 0]]), "attention_mask": torch.tensor([[1, 1, 1], [1, 1, 0]])}
-    plain = model(**inputs, labels=labels)
     smoothed = copy.deepcopy(model)
     translation.smooth_loss(smoothed, 0.0, "seq2seq")
     reaching = labels_reaching_the_forward(smoothed)
+    torch.manual_seed(1)
+    plain = model(**inputs, labels=labels)
+    torch.manual_seed(1)  # the same dropout masks
     output = smoothed(**inputs, labels=labels)
     torch.testing.assert_close(output.logits, plain.logits)  # the decoder read the labels shifted right
     torch.testing.assert_close(output.loss, plain.loss)
     assert reaching == [None]
+    # Training reaches the encoder through the cross-attention exactly as with the model's own loss (a decoder
+    # cache left on would cut that path, and the decoder would learn to ignore the source).
+    plain.loss.backward()
+    output.loss.backward()
+    for (name, a), (_, b) in zip(model.named_parameters(), smoothed.named_parameters(), strict=True):
+        torch.testing.assert_close(b.grad, a.grad, msg=name)
+    assert model.model.encoder.layers[0].fc1.weight.grad.abs().sum() > 0
 
 
 def test_bert_decoder_ids_come_from_its_tokenizer(tiny_bert):
