@@ -40,6 +40,22 @@ def padded_batch(lengths: list[int], problem: str = "single_label_classification
     return {"input_ids": ids, "attention_mask": mask, "token_type_ids": types, "labels": labels}
 
 
+def assert_same_gradients(plain: torch.nn.Module, packed_model: torch.nn.Module) -> None:
+    for (name, a), (_, b) in zip(plain.named_parameters(), packed_model.named_parameters(), strict=True):
+        torch.testing.assert_close(b.grad, a.grad, msg=name)
+
+
+def assert_packed_equals_padded(plain: torch.nn.Module, packed_model: torch.nn.Module, batch: dict) -> object:
+    """The packed batch gives the padded one's logits, loss and gradients; returns the padded outputs."""
+    padded, packed = plain(**batch), packed_model(**packing.pack(batch, hidden_size=32))
+    padded.loss.backward()
+    packed.loss.backward()
+    torch.testing.assert_close(packed.logits, padded.logits)
+    torch.testing.assert_close(packed.loss, padded.loss)
+    assert_same_gradients(plain, packed_model)
+    return padded
+
+
 def test_pack_lays_texts_end_to_end_without_losing_any():
     batch = {**padded_batch([7, 2, 5, 3, 1, 7]), "meta_length": torch.tensor([7, 2, 5, 3, 1, 7])}
     packed = packing.pack(batch, hidden_size=32)
@@ -74,15 +90,9 @@ def test_packed_forward_equals_the_padded_one(attn_implementation, last_layer_fi
         fastpath.first_token_only(packed_model)
     packing.enable(packed_model)
     batch = padded_batch([9, 2, 5, 3, 1, 9, 4])
-    outputs = [plain(**batch), packed_model(**packing.pack(batch, hidden_size=32))]
-    for output in outputs:
-        output.loss.backward()
-    torch.testing.assert_close(outputs[1].logits, outputs[0].logits)
-    torch.testing.assert_close(outputs[1].loss, outputs[0].loss)
-    for (name, a), (_, b) in zip(plain.named_parameters(), packed_model.named_parameters(), strict=True):
-        torch.testing.assert_close(b.grad, a.grad, msg=name)
+    padded = assert_packed_equals_padded(plain, packed_model, batch)
     # A padded batch still runs the ordinary forward.
-    torch.testing.assert_close(packed_model(**batch).logits, outputs[0].logits)
+    torch.testing.assert_close(packed_model(**batch).logits, padded.logits)
 
 
 @pytest.mark.parametrize(("problem", "num_labels"), [("multi_label_classification", 3), ("regression", 1)])
@@ -91,13 +101,7 @@ def test_packed_forward_equals_the_padded_one_for_every_problem_type(problem, nu
     packed_model = copy.deepcopy(plain)
     packing.enable(packed_model)
     batch = padded_batch([9, 2, 5, 3, 1, 9, 4], problem)
-    outputs = [plain(**batch), packed_model(**packing.pack(batch, hidden_size=32))]
-    for output in outputs:
-        output.loss.backward()
-    torch.testing.assert_close(outputs[1].logits, outputs[0].logits)
-    torch.testing.assert_close(outputs[1].loss, outputs[0].loss)
-    for (name, a), (_, b) in zip(plain.named_parameters(), packed_model.named_parameters(), strict=True):
-        torch.testing.assert_close(b.grad, a.grad, msg=name)
+    assert_packed_equals_padded(plain, packed_model, batch)
 
 
 def tiny_gpt2_classifier(attn_implementation: str = "sdpa", **overrides) -> torch.nn.Module:
@@ -119,13 +123,7 @@ def test_packed_gpt2_classifier_equals_the_padded_one(attn_implementation):
     del batch["token_type_ids"]
     batch["input_ids"][2, 4] = 0  # a text ending in the pad token: both read its token before
     batch["input_ids"][4, 0] = 0  # a text of the pad token only: both read its first position
-    outputs = [plain(**batch), packed_model(**packing.pack(batch, hidden_size=32))]
-    for output in outputs:
-        output.loss.backward()
-    torch.testing.assert_close(outputs[1].logits, outputs[0].logits)
-    torch.testing.assert_close(outputs[1].loss, outputs[0].loss)
-    for (name, a), (_, b) in zip(plain.named_parameters(), packed_model.named_parameters(), strict=True):
-        torch.testing.assert_close(b.grad, a.grad, msg=name)
+    assert_packed_equals_padded(plain, packed_model, batch)
 
 
 def test_only_supported_models_pack():
@@ -262,7 +260,6 @@ def test_packed_qa_forward_equals_each_window_alone(attn_implementation):
     reference = (start_loss + end_loss) / 2
     reference.backward()
     torch.testing.assert_close(packed.loss, reference)
-    for (name, a), (_, b) in zip(plain.named_parameters(), packed_model.named_parameters(), strict=True):
-        torch.testing.assert_close(b.grad, a.grad, msg=name)
+    assert_same_gradients(plain, packed_model)
     # A padded batch still runs the ordinary forward.
     torch.testing.assert_close(packed_model(**batch).start_logits, plain(**batch).start_logits)
