@@ -15,8 +15,9 @@ translates test_2016_flickr (1,000 sentences; `--test-sentences` takes the first
 100 sentences a batch, at most 64 new tokens (llmkit's `generate.max_new_tokens`, from its generation_config.json).
 
 - llmkit: `llmkit.runner.train` in-process with `train.profile=true` (`--no-profile` drops it), then the recipe's
-  `predict` on the loaded run (the model is loaded before the clock starts). It batches by length (`batching=auto`
-  is length-grouped for Marian) and translates sentences sorted by length.
+  `predict` on the loaded run (the model is loaded before the clock starts). It trains on random batches, each
+  computed in length-sorted pieces (`batching=auto`, llmkit/pieces.py; `--llmkit-batching grouped` for its
+  length-grouped batches), and translates sentences sorted by length.
 - Trainer: `Seq2SeqTrainer` with `DataCollatorForSeq2Seq(tokenizer, model=model)` (labels padded with -100, decoder
   inputs shifted from them), `label_smoothing_factor=0.1`, random batches (`--trainer-sampling group_by_length` for
   its length grouping), then `trainer.predict(test_set)` with `predict_with_generate=True`, in the test set's order.
@@ -33,7 +34,7 @@ the source padding fraction and generation sentences per second; then llmkit / T
 sentences/s, the BLEU and chrF differences, each contender's MFU (see `add_mfu`; over the fp32 matmul rate
 measured at the start), llmkit's time per loop phase, and the machine load (`uptime`) before
 and after. The Trainer's tokens are counted in `training_step` (non-padding input ids plus labels other than -100);
-llmkit's by replaying its length-grouped sampler over the same ids, checked against the source tokens its runner
+llmkit's by replaying its sampler over the same ids, checked against the source tokens its runner
 counted. Results go to benchmarks/results/translation_multi30k.json.
 """
 
@@ -118,7 +119,9 @@ def main() -> None:
     encoded = translation.encode_pairs(
         training_pairs(data, config), translation.TokenizerPair(tokenizer, tokenizer), "seq2seq", config.data, ""
     )
-    llmkit.update(llmkit_token_counts(encoded, llmkit["steps"], llmkit.pop("runner_source_tokens"), config.seed))
+    grouped = config.train.batching == "grouped"  # `auto`: random batches, run in length-sorted pieces
+    counts = llmkit_token_counts(encoded, llmkit["steps"], llmkit.pop("runner_source_tokens"), config.seed, grouped)
+    llmkit.update(counts)
     test_ids = translation.encode_sources(sources, tokenizer, "seq2seq", config.data.max_source_length)
     model, identical = trainer_model(config, tokenizer)
     trainer, trainer_results = train_trainer(model, tokenizer, encoded, output / "trainer", args)
@@ -135,6 +138,7 @@ def main() -> None:
         "test_sentences": len(sources),
         "num_beams": args.num_beams,
         "trainer_sampling": args.trainer_sampling,
+        "llmkit_batching": args.llmkit_batching,
         "torch_threads": args.threads,
         "matmul_gflops": peak,
         "initial_weights_identical": identical,
@@ -158,6 +162,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=torch.get_num_threads(), help="torch threads")
     parser.add_argument("--num-beams", type=int, default=1, help="1 is greedy decoding")
     parser.add_argument("--trainer-sampling", choices=["random", "group_by_length"], default="random")
+    parser.add_argument("--llmkit-batching", choices=["auto", "grouped", "random"], default="auto")
     parser.add_argument("--no-profile", action="store_true", help="leave out llmkit's train.profile")
     parser.add_argument("--output", default=None, help="folder for both runs (default: a temporary one)")
     return parser.parse_args()
@@ -185,6 +190,7 @@ def llmkit_overrides(args: argparse.Namespace, data: Path, output: Path) -> list
         f"train.save_every={steps}",  # one checkpoint, after the loop (its time is not training-loop time)
         "train.log_every=50",  # a loss line every 50 steps: the mean training loss below comes from them
         "train.report_to=[none]",
+        f"train.batching={args.llmkit_batching}",
         *([] if args.no_profile else ["train.profile=true"]),
     ]
 
@@ -214,10 +220,10 @@ def training_pairs(data: Path, config: translation.Config) -> Pairs:
     return Pairs([source for source, _ in chosen], [target for _, target in chosen])
 
 
-def llmkit_token_counts(encoded: list[dict], steps: int, runner_source_tokens: int, seed: int) -> dict:
-    """Source and target tokens of llmkit's first `steps` batches, replaying its runner's sampler (length-grouped by
-    source length, `Runner._train_dataloader`); the source count must equal the one the runner made itself."""
-    sampler = LengthGroupedSampler([len(e["input_ids"]) for e in encoded], BATCH, seed=seed, group_by_length=True)
+def llmkit_token_counts(encoded: list[dict], steps: int, runner_source_tokens: int, seed: int, grouped: bool) -> dict:
+    """Source and target tokens of llmkit's first `steps` batches, replaying its runner's sampler (random, or
+    length-grouped by source length, `Runner._train_dataloader`); the source count must equal the runner's own."""
+    sampler = LengthGroupedSampler([len(e["input_ids"]) for e in encoded], BATCH, seed=seed, group_by_length=grouped)
     per_epoch = math.ceil(len(encoded) / BATCH)
     trained = []
     for epoch in range(math.ceil(steps / per_epoch)):

@@ -94,11 +94,11 @@ def chunk_causal_lm_loss(model: nn.Module, chunk: int = DEFAULT_CHUNK) -> bool:
     Only training steps with labels change, and they return the loss without logits; evaluation (which reads the
     logits for its metrics) and generation keep the model's own forward. Patches the instance in memory only, so
     parameter names, checkpoints and saved models are unchanged. `model` may be wrapped by peft. A model with
-    forward hooks is left alone: a hook may read the logits (translation's label smoothing does).
+    forward hooks or a forward of its own is left alone: either may read the logits (translation's loss does).
     """
     model = model.get_base_model() if hasattr(model, "get_base_model") else model
     head = model.get_output_embeddings() if isinstance(model, GPT2LMHeadModel) else None
-    if head is None or head.bias is not None or model._forward_hooks:
+    if head is None or head.bias is not None or model._forward_hooks or "forward" in vars(model):
         return False
     model.forward = types.MethodType(_chunked_forward(type(model).forward, chunk), model)
     return True

@@ -32,7 +32,7 @@ from torch.utils.data import DataLoader, IterableDataset
 from tqdm.auto import tqdm
 from transformers import get_scheduler
 
-from llmkit import fastpath, packing
+from llmkit import fastpath, packing, pieces
 from llmkit.adapters import apply_peft, describe_parameters, save_model
 from llmkit.card import write_model_card
 from llmkit.checkpoints import (
@@ -153,7 +153,7 @@ def build_optimizer(model: torch.nn.Module, lr: float, weight_decay: float) -> t
 
 def count_tokens(batch: Batch) -> tuple[int, int]:
     """Real (non-padding) tokens in a batch, and all the positions the model computes, padding included."""
-    positions = batch["input_ids"].numel()
+    positions = pieces.positions(batch) if pieces.PIECE_ENDS in batch else batch["input_ids"].numel()
     if packing.SEGMENT_IDS in batch:
         return int((batch[packing.SEGMENT_IDS] >= 0).sum()), positions
     if "attention_mask" in batch:
@@ -215,7 +215,8 @@ class Runner:
         speedups = fastpath.speed_up(self.task.model, accelerator.device)
         self.packed = self._use_packing(config.train.batching)
         if self.packed:
-            speedups.append("training batches are packed")
+            in_pieces = isinstance(self.task.packed_collate_fn, pieces.PiecesCollator)
+            speedups.append(f"training batches {'run in length-sorted pieces' if in_pieces else 'are packed'}")
         if speedups:
             logger.info("speed-ups: %s", "; ".join(speedups))
         self.teacher = load_teacher(self.config, self.task, accelerator, self.packed)  # None without distill.teacher
@@ -424,10 +425,18 @@ class Runner:
         if batching == "packed" and self.task.packed_collate_fn is None:
             raise UserError(
                 f"config: 'train.batching'=packed needs a model that reads packed batches (BERT-family and GPT-2 "
-                f"sequence classifiers, BERT-family QA models, with sdpa or eager attention; llmkit/packing.py); "
+                f"sequence classifiers, BERT-family QA models, with sdpa or eager attention, llmkit/packing.py; "
+                f"translation and NER models, in length-sorted pieces, llmkit/pieces.py); "
                 f"this run's model is {type(fastpath.unwrapped(self.task.model)).__name__}. "
                 "Fix: use train.batching=auto (packs where it can), grouped or random."
             )
+        if self.config.distill.teacher and isinstance(self.task.packed_collate_fn, pieces.PiecesCollator):
+            if batching == "packed":
+                raise UserError(
+                    "config: 'train.batching'=packed runs this recipe's batches in pieces, whose loss comes without "
+                    "the logits a distillation teacher compares. Fix: use train.batching=auto, grouped or random."
+                )
+            return False  # `auto`: grouped batches, as for models that cannot pack
         return batching in ("auto", "packed") and self.task.packed_collate_fn is not None
 
     def _train_dataloader(self) -> DataLoader:

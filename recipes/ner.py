@@ -37,7 +37,7 @@ import datasets
 import torch
 from transformers import AutoModelForTokenClassification, DataCollatorForTokenClassification
 
-from llmkit import metrics
+from llmkit import metrics, pieces
 from llmkit.config import DataSourceConfig, ModelConfig, RunConfig
 from llmkit.data import (
     batches_by_length,
@@ -128,6 +128,7 @@ def build(config: Config, accelerator: Any) -> Task:
         ),
     )
     model = load_model(AutoModelForTokenClassification, config.model, model_config)
+    pieces.own_loss(model)  # the model's own loss, also over a batch's length-sorted pieces
     entities = metrics.load("entities")
 
     def compute_metrics(outputs: dict[str, Any]) -> dict[str, float]:
@@ -137,12 +138,15 @@ def build(config: Config, accelerator: Any) -> Task:
             output_path(config, "entity_scores.json").write_text(json.dumps(scores, indent=1))
         return {name: scores[name] for name in ("precision", "recall", "f1", "accuracy")}
 
+    padded = DataCollatorForTokenClassification(tokenizer)
     return Task(
         model=model,
         tokenizer=tokenizer,
         train_dataset=train,
         eval_dataset=validation,
-        collate_fn=DataCollatorForTokenClassification(tokenizer),
+        collate_fn=padded,
+        # Random batches, run in length-sorted pieces (`train.batching=auto`); pieces cut right-padded rows.
+        packed_collate_fn=pieces.PiecesCollator(padded, ("input_ids",)) if tokenizer.padding_side == "right" else None,
         lengths=[len(ids) for ids in train["input_ids"]],
         eval_lengths=[len(ids) for ids in validation["input_ids"]] if validation is not None else None,
         eval_step=lambda model, batch, outputs: {"predictions": outputs.logits.argmax(-1), "labels": batch["labels"]},

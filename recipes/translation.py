@@ -48,7 +48,7 @@ from transformers.models.auto.modeling_auto import (
     MODEL_FOR_SEQ_TO_SEQ_CAUSAL_LM_MAPPING_NAMES,
 )
 
-from llmkit import metrics
+from llmkit import metrics, pieces
 from llmkit.config import DataSourceConfig, ModelConfig, RunConfig
 from llmkit.data import prepare_once, subset
 from llmkit.errors import ConfigError, UserError
@@ -61,6 +61,7 @@ logger = logging.getLogger("llmkit")
 
 Form = Literal["seq2seq", "encoder-decoder", "decoder-only"]
 TARGET_TOKENIZER = "target_tokenizer"  # sub-folder for a decoder tokenizer that differs from the encoder's
+PAIR_KEYS = ("input_ids", "labels")  # an encoder-decoder computes both the source and the target
 LANGUAGES = {"en": "English", "de": "German", "fr": "French", "ro": "Romanian", "es": "Spanish", "it": "Italian"}
 
 
@@ -181,8 +182,7 @@ def build(config: Config, accelerator: Any) -> Task:
             encode_pairs(validation, tokenizers, form, data, prefix) if validation is not None else None,
         ),
     )
-    if config.label_smoothing:
-        smooth_loss(model, config.label_smoothing, form)
+    own_loss(model, config.label_smoothing, form)
     sacrebleu = metrics.load("sacrebleu")
 
     def compute_metrics(gathered: dict[str, Any]) -> dict[str, float]:
@@ -195,12 +195,18 @@ def build(config: Config, accelerator: Any) -> Task:
             output_path(config, "sacrebleu.json").write_text(json.dumps(scores, indent=1))
         return {"bleu": scores["bleu"], "chrf": scores["chrf"]}
 
+    def padded(features: list[dict[str, Any]]) -> dict[str, torch.Tensor]:
+        return collate(features, tokenizers.source.pad_token_id)
+
     return Task(
         model=model,
         tokenizer=tokenizers,
         train_dataset=train_set,
         eval_dataset=eval_set,
-        collate_fn=lambda features: collate(features, tokenizers.source.pad_token_id),
+        collate_fn=padded,
+        # Random batches run in length-sorted pieces (`train.batching=auto|packed`): length-grouped batches
+        # learned far more slowly from scratch (llmkit/pieces.py).
+        packed_collate_fn=pieces.PiecesCollator(padded, ("input_ids",) if form == "decoder-only" else PAIR_KEYS),
         lengths=[len(f["input_ids"]) for f in train_set],
         eval_lengths=[len(f["input_ids"]) for f in eval_set] if eval_set is not None else None,
         eval_step=lambda model, batch, outputs: {"predictions": generate(model, batch, form)},
@@ -451,35 +457,12 @@ def decode(tokenizer: Any, ids: list[torch.Tensor] | torch.Tensor, pad_id: int |
     return [text.strip() for text in tokenizer.batch_decode(rows, skip_special_tokens=True)]
 
 
-def smooth_loss(model: Any, smoothing: float, form: str) -> None:
-    """Make `model`'s loss a label-smoothed cross-entropy on its labels, computed once.
-
-    A forward pre-hook takes the labels out of the forward's inputs, so the model does not compute its own plain
-    loss as well (a full-vocabulary softmax per step, thrown away); an encoder-decoder gets the decoder inputs it
-    would have made from them. A forward hook then computes the smoothed loss on the logits.
-    """
-    taken: dict[str, Any] = {}
-
-    def take_labels(module: Any, args: Any, kwargs: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
-        taken["labels"] = labels = kwargs.pop("labels", None)
-        if labels is not None and form == "seq2seq" and kwargs.get("decoder_input_ids") is None:
-            kwargs["decoder_input_ids"] = module.prepare_decoder_input_ids_from_labels(labels)
-        return args, kwargs
-
-    def add_loss(module: Any, args: Any, kwargs: dict[str, Any], output: Any) -> Any:
-        labels = taken.pop("labels", None)
-        if labels is None:
-            return output
-        logits = output.logits
-        if form == "decoder-only":  # causal LMs predict token t+1 at position t
-            logits, labels = logits[:, :-1], labels[:, 1:]
-        output.loss = torch.nn.functional.cross_entropy(
-            logits.flatten(0, 1).float(), labels.flatten(), ignore_index=-100, label_smoothing=smoothing
-        )
-        return output
-
-    model.register_forward_pre_hook(take_labels, with_kwargs=True)
-    model.register_forward_hook(add_loss, with_kwargs=True)
+def own_loss(model: Any, smoothing: float, form: str) -> None:
+    """Make `model` compute its training loss itself (`llmkit.pieces.own_loss`), label-smoothed by `smoothing`: once
+    (the model never computes its plain loss as well, a full-vocabulary softmax per step, thrown away), over the
+    whole batch or its length-sorted pieces; an encoder-decoder gets the decoder inputs its labels would make."""
+    causal = form == "decoder-only"
+    pieces.own_loss(model, smoothing=smoothing, causal=causal, decoder_inputs=not causal)
 
 
 # --------------------------------------------------------------------------------------------------------------

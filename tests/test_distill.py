@@ -372,6 +372,15 @@ def test_ner_distils_into_a_checkpoint_student(ner_teacher, tiny_bert, tmp_path)
     assert "entities" in predict(out, [{"text": "Ada Lee lives in Oslo ."}])[0]
 
 
+def test_a_teacher_refuses_batches_in_pieces(ner_teacher, tiny_bert, tmp_path, capsys):
+    """`auto` gives a distilled ner run whole batches; asking for pieces (`packed`) is refused: no logits."""
+    conll = ner_teacher.parent / "train.conll"
+    out = tmp_path / "student"
+    settings = (f"model.name={tiny_bert}", f"output_dir={out}", f"data.train={conll}", "data.validation=null", *FAST)
+    err = fails_cleanly(capsys, "train", "ner", f"distill.teacher={ner_teacher}", "train.batching=packed", *settings)
+    assert "runs this recipe's batches in pieces" in err and "Fix: use train.batching=auto" in err
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("recipe", "tiny", "layers"),

@@ -187,9 +187,14 @@ def test_decoder_only_labels_mask_source_and_separator(tiny_gpt2):
 
 
 def labels_reaching_the_forward(model):
-    """The `labels` entry each forward call finally receives (a pre-hook registered after the recipe's)."""
-    seen = []
-    model.register_forward_pre_hook(lambda module, args, kwargs: seen.append(kwargs.get("labels")), with_kwargs=True)
+    """The `labels` each call of the model's own forward receives (a spy installed before the recipe's loss)."""
+    seen, own = [], model.forward
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("labels"))
+        return own(*args, **kwargs)
+
+    model.forward = spy
     return seen
 
 
@@ -204,10 +209,10 @@ def test_label_smoothing_replaces_the_loss(tiny_gpt2):
     inputs = {k: v for k, v in translation.collate(examples, 0).items() if not k.startswith("meta_")}
     plain = model(**inputs).loss
     unsmoothed, smoothed = copy.deepcopy(model), copy.deepcopy(model)
-    translation.smooth_loss(unsmoothed, 0.0, "decoder-only")
+    translation.own_loss(unsmoothed, 0.0, "decoder-only")
     assert unsmoothed(**inputs).loss.item() == pytest.approx(plain.item(), rel=1e-5)  # same shift and mask
-    translation.smooth_loss(smoothed, 0.2, "decoder-only")
     reaching = labels_reaching_the_forward(smoothed)
+    translation.own_loss(smoothed, 0.2, "decoder-only")
     logits, labels = smoothed(**inputs).logits[:, :-1], inputs["labels"][:, 1:]
     expected = torch.nn.functional.cross_entropy(logits.flatten(0, 1), labels.flatten(), label_smoothing=0.2)
     assert smoothed(**inputs).loss.item() == pytest.approx(expected.item(), rel=1e-5)
@@ -227,8 +232,8 @@ def test_label_smoothing_of_an_encoder_decoder_feeds_its_decoder_as_the_labels_w
     labels = torch.tensor([[5, 6, 7, 2], [8, 9, 2, -100]])
     inputs = {"input_ids": torch.tensor([[3, 4, 2], [5, 2, 0]]), "attention_mask": torch.tensor([[1, 1, 1], [1, 1, 0]])}
     smoothed = copy.deepcopy(model)
-    translation.smooth_loss(smoothed, 0.0, "seq2seq")
     reaching = labels_reaching_the_forward(smoothed)
+    translation.own_loss(smoothed, 0.0, "seq2seq")
     torch.manual_seed(1)
     plain = model(**inputs, labels=labels)
     torch.manual_seed(1)  # the same dropout masks
