@@ -90,10 +90,10 @@ class TrainConfig:
     """How training batches are formed. `random`: random batches padded to their longest text (a plain Trainer's
     way). `packed`: the same random batches with their texts laid end to end in a few rows, so no compute goes to
     padding and the gradients stay those of the random batch (BERT-family and GPT-2 sequence classifiers, BERT QA
-    models; `llmkit/packing.py`); for translation and NER models, the random batches run in length-sorted pieces, each
-    padded to its own longest pair (`llmkit/pieces.py`). `grouped`: batches of texts of similar length (little
-    padding, but a batch holds only short or only long texts, which slowed a from-scratch translation model down
-    badly). `auto`: packed where the recipe supports it, grouped otherwise."""
+    models; `llmkit/packing.py`); for translation, NER and line-by-line masked-LM models, the random batches run in
+    length-sorted pieces, each padded to its own longest example (`llmkit/pieces.py`). `grouped`: batches of texts
+    of similar length (little padding, but a batch holds only short or only long texts, which slowed a from-scratch
+    translation model down badly). `auto`: packed where the recipe supports it, grouped otherwise."""
     chunked_loss: bool = True
     """Causal LMs (GPT-2): compute the training loss and its gradients a chunk of positions at a time, never the
     whole `tokens x vocabulary` logits (`llmkit/chunked_loss.py`); the same loss and gradients in far less memory.

@@ -12,7 +12,7 @@ and so the gradient, is the padded batch's (to float rounding; tests/test_pieces
 
 `PiecesCollator` wraps a padding collator and adds `piece_ends`; `own_loss` makes the model's forward compute its
 loss itself, a piece at a time (`split`) when the batch has `piece_ends`, whole otherwise. Translation and token
-classification use both (`Task.packed_collate_fn`; `train.batching=auto|packed`).
+classification and masked LM on line-by-line text use both (`Task.packed_collate_fn`; `train.batching=auto|packed`).
 """
 
 from __future__ import annotations
@@ -48,7 +48,9 @@ class PiecesCollator:
         sizes = [[len(feature[key]) for key in self.keys] for feature in features]
         order = sorted(range(len(features)), key=lambda i: -sum(sizes[i]))
         batch = self.collate([features[i] for i in order])
-        mask = batch["attention_mask"]
+        mask = batch.get("attention_mask")
+        if mask is None:  # a collator that leaves the mask out when nothing is padded: the batch runs whole
+            return batch
         if not bool((mask[:, :-1] >= mask[:, 1:]).all()):
             raise ValueError("PiecesCollator needs right-padded batches: pieces keep each row's leading columns")
         batch[PIECE_ENDS] = torch.tensor(split_points([sizes[i] for i in order]))

@@ -426,7 +426,7 @@ class Runner:
             raise UserError(
                 f"config: 'train.batching'=packed needs a model that reads packed batches (BERT-family and GPT-2 "
                 f"sequence classifiers, BERT-family QA models, with sdpa or eager attention, llmkit/packing.py; "
-                f"translation and NER models, in length-sorted pieces, llmkit/pieces.py); "
+                f"translation, NER and line-by-line masked-LM models, in length-sorted pieces, llmkit/pieces.py); "
                 f"this run's model is {type(fastpath.unwrapped(self.task.model)).__name__}. "
                 "Fix: use train.batching=auto (packs where it can), grouped or random."
             )

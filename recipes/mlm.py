@@ -30,7 +30,7 @@ from typing import Any
 import torch
 from transformers import AutoModelForMaskedLM
 
-from llmkit import metrics
+from llmkit import metrics, pieces
 from llmkit.config import ModelConfig, RunConfig
 from llmkit.corpus import (
     CorpusConfig,
@@ -88,6 +88,7 @@ def build(config: Config, accelerator: Any) -> Task:
             "tokenizer (model.tokenizer=...), or train one with tokenizer.train=true."
         )
     model, fresh_head = load_masked_lm(config, tokenizer)
+    pieces.own_loss(model)  # the model's own loss, also over a batch's length-sorted pieces
     masked = masking_function(config, tokenizer)
 
     def prepare() -> tuple[Any, Any]:
@@ -104,12 +105,18 @@ def build(config: Config, accelerator: Any) -> Task:
         return language_modeling.compute(**counts, bytes=zeros, chars=zeros)
 
     lengths = None if masking.packing or data.streaming else [len(ids) for ids in unmasked]
+
+    def padded(batch: list[dict[str, Any]]) -> dict[str, torch.Tensor]:
+        return collate(batch, tokenizer.pad_token_id)
+
     return Task(
         model=model,
         tokenizer=tokenizer,
         train_dataset=train,
         eval_dataset=validation,
-        collate_fn=lambda batch: collate(batch, tokenizer.pad_token_id),
+        collate_fn=padded,
+        # Line-by-line texts: random batches run in length-sorted pieces (`train.batching=auto`); blocks need none.
+        packed_collate_fn=pieces.PiecesCollator(padded, ("input_ids",)) if lengths is not None else None,
         lengths=lengths,
         eval_step=lambda model, batch, outputs: token_statistics(outputs.logits, batch["labels"], shift=False),
         compute_metrics=compute_metrics,

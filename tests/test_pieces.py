@@ -7,6 +7,7 @@ import random
 import pytest
 import torch
 from transformers import (
+    AutoModelForMaskedLM,
     AutoModelForTokenClassification,
     AutoTokenizer,
     DataCollatorForTokenClassification,
@@ -128,10 +129,14 @@ def test_pieces_give_the_padded_batchs_loss_and_gradients(form, smoothing, tiny_
     assert tokens == int(in_pieces["attention_mask"].sum()) < positions < in_pieces["input_ids"].numel()
 
 
-def test_token_classification_in_pieces_gives_the_padded_batchs_loss_and_gradients(tiny_bert):
+@pytest.mark.parametrize("kind", ["token classification", "masked LM"])
+def test_token_losses_in_pieces_give_the_padded_batchs_loss_and_gradients(kind, tiny_bert):
     tokenizer = AutoTokenizer.from_pretrained(tiny_bert)
     torch.manual_seed(0)
-    model = AutoModelForTokenClassification.from_pretrained(tiny_bert, num_labels=5).eval()
+    if kind == "masked LM":  # labels are token ids at the masked positions, -100 elsewhere
+        model = AutoModelForMaskedLM.from_pretrained(tiny_bert).eval()
+    else:
+        model = AutoModelForTokenClassification.from_pretrained(tiny_bert, num_labels=5).eval()
     generator = torch.Generator().manual_seed(2)
     features = []
     for n in (3, 30, 4, 6, 28):
@@ -157,6 +162,14 @@ def test_left_padded_batches_are_refused():
 
     with pytest.raises(ValueError, match="right-padded"):
         pieces.PiecesCollator(left, ("input_ids",))([{"input_ids": [5]}, {"input_ids": [6, 7]}])
+
+
+def test_a_batch_without_padding_runs_whole():
+    def unpadded(features):  # the masked-LM collator leaves the mask out when nothing is padded
+        return {"input_ids": torch.tensor([f["input_ids"] for f in features])}
+
+    batch = pieces.PiecesCollator(unpadded, ("input_ids",))([{"input_ids": [5, 6]}, {"input_ids": [7, 8]}])
+    assert pieces.PIECE_ENDS not in batch
 
 
 def test_split_trims_each_piece_to_its_own_longest():
