@@ -14,9 +14,9 @@ batch, and `packing_collator` does both for a recipe, which hands the collator t
 (`Task.packed_collate_fn`). Supported, with sdpa or eager attention: sequence classifiers, BERT-family
 (`BertForSequenceClassification`) and GPT-2 (`GPT2ForSequenceClassification`: causal attention inside each text),
 for single texts and sentence pairs and every problem type; and extractive QA models (`BertForQuestionAnswering`:
-each window's start/end logits come back unpacked, its answer positions intact). Translation models keep their
-random batches too, computed in length-sorted pieces (`llmkit.pieces`); the runner uses length-grouped batches for
-other models.
+each window's start/end logits come back unpacked, its answer positions intact). Translation, NER and
+line-by-line masked-LM models keep their random batches too, computed in length-sorted pieces (`llmkit.pieces`);
+the runner uses length-grouped batches for other models.
 """
 
 from __future__ import annotations

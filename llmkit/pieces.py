@@ -11,8 +11,8 @@ longest example and adds up the pieces' summed losses before dividing by the bat
 and so the gradient, is the padded batch's (to float rounding; tests/test_pieces.py); only the compute shrinks.
 
 `PiecesCollator` wraps a padding collator and adds `piece_ends`; `own_loss` makes the model's forward compute its
-loss itself, a piece at a time (`split`) when the batch has `piece_ends`, whole otherwise. Translation and token
-classification and masked LM on line-by-line text use both (`Task.packed_collate_fn`; `train.batching=auto|packed`).
+loss itself, a piece at a time (`split`) when the batch has `piece_ends`, whole otherwise. The translation, NER and
+line-by-line masked-LM recipes use both (`Task.packed_collate_fn`; `train.batching=auto|packed`).
 """
 
 from __future__ import annotations
@@ -89,13 +89,11 @@ def split(inputs: dict[str, Any], ends: torch.Tensor, labels_follow_inputs: bool
     with the inputs (`labels_follow_inputs`: a causal LM), else to the piece's last target (an encoder-decoder's
     right-padded labels). Entries that are not per-example tensors pass unchanged."""
     rows = inputs["input_ids"].shape[0]
-    start = 0
-    for end in ends.tolist():
+    for start, end, width in _spans(inputs["attention_mask"], ends):
         piece = {
             key: value[start:end] if torch.is_tensor(value) and value.dim() and value.shape[0] == rows else value
             for key, value in inputs.items()
         }
-        width = int(piece["attention_mask"].sum(1).max())
         for key in SOURCE_KEYS:
             if key in piece:
                 piece[key] = piece[key][:, :width]
@@ -106,17 +104,19 @@ def split(inputs: dict[str, Any], ends: torch.Tensor, labels_follow_inputs: bool
                 width = int(filled.max()) + 1 if len(filled) else 1
             piece["labels"] = labels[:, :width]
         yield piece
-        start = end
 
 
 def positions(batch: dict[str, torch.Tensor]) -> int:
     """The input positions a batch with `piece_ends` computes: each piece's rows times its own width."""
-    widths = batch["attention_mask"].sum(1)
-    start, total = 0, 0
-    for end in batch[PIECE_ENDS].tolist():
-        total += (end - start) * int(widths[start:end].max())
+    return sum((end - start) * width for start, end, width in _spans(batch["attention_mask"], batch[PIECE_ENDS]))
+
+
+def _spans(mask: torch.Tensor, ends: torch.Tensor) -> Iterator[tuple[int, int, int]]:
+    """Each piece's first row, end row and width: its longest row of the (right-padded) attention mask."""
+    widths, start = mask.sum(1), 0
+    for end in ends.tolist():
+        yield start, end, int(widths[start:end].max())
         start = end
-    return total
 
 
 def own_loss(model: nn.Module, *, smoothing: float = 0.0, causal: bool = False, decoder_inputs: bool = False) -> None:
