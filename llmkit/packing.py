@@ -6,17 +6,17 @@ batch holds only short or only long texts, which changes the training itself (tr
 ends at chance accuracy on SST-2 in `benchmarks/sentiment_sst2.py`). Packing keeps every batch a random draw (the
 batches a plain `Trainer` would see with the same seed) and lays its texts end to end in a few rows: each text
 attends only to itself (a block-diagonal attention mask) and its positions restart at 0. Loss and gradients are
-those of the padded batch, to rounding (for QA, those of the windows without padding: see `_packed_qa_forward`).
+those of the padded batch, to rounding.
 
 `PackingCollator` turns a padded batch into a packed one, marking which text each position holds in
 `segment_ids` (-1 for the little padding left at row ends); `enable` teaches a model's forward to read such a
 batch, and `packing_collator` does both for a recipe, which hands the collator to the runner
 (`Task.packed_collate_fn`). Supported, with sdpa or eager attention: sequence classifiers, BERT-family
 (`BertForSequenceClassification`) and GPT-2 (`GPT2ForSequenceClassification`: causal attention inside each text),
-for single texts and sentence pairs and every problem type; and extractive QA models (`BertForQuestionAnswering`:
-each window's start/end logits come back unpacked, its answer positions intact). Translation, NER and
-line-by-line masked-LM models keep their random batches too, computed in length-sorted pieces (`llmkit.pieces`);
-the runner uses length-grouped batches for other models.
+for single texts and sentence pairs and every problem type. Translation, NER, line-by-line masked-LM and extractive
+QA models keep their random batches too, computed in length-sorted pieces (`llmkit.pieces`: QA windows are long and
+attention over a packed row is as wide as the row, so pieces, each as wide as its longest window, cost less); the
+runner uses length-grouped batches for other models.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from typing import Any
 import torch
 from torch import nn
 from torch.nn import functional
-from transformers import BertForQuestionAnswering, BertForSequenceClassification, GPT2ForSequenceClassification
+from transformers import BertForSequenceClassification, GPT2ForSequenceClassification
 from transformers.loss.loss_utils import ForSequenceClassificationLoss
-from transformers.modeling_outputs import QuestionAnsweringModelOutput, SequenceClassifierOutput
+from transformers.modeling_outputs import SequenceClassifierOutput
 
 from llmkit.fastpath import query_subset_layer, unwrapped
 
@@ -153,7 +153,7 @@ def _packed_classifier_forward(
 ) -> SequenceClassifierOutput:
     """`BertForSequenceClassification.forward` on a packed batch; logits come in the texts' original order."""
     bert = model.bert
-    hidden, mask, starts, _ = _packed_embeddings(bert, input_ids, segment_ids, token_type_ids)
+    hidden, mask, starts = _packed_embeddings(bert, input_ids, segment_ids, token_type_ids)
     *layers, last = bert.encoder.layer
     for layer in layers:
         hidden = layer(hidden, mask)
@@ -170,46 +170,10 @@ def _packed_classifier_forward(
     return SequenceClassifierOutput(loss=loss, logits=logits)
 
 
-def _packed_qa_forward(
-    model: BertForQuestionAnswering,
-    input_ids: torch.Tensor,
-    segment_ids: torch.Tensor,
-    token_type_ids: torch.Tensor | None = None,
-    start_positions: torch.Tensor | None = None,
-    end_positions: torch.Tensor | None = None,
-    **unused: Any,
-) -> QuestionAnsweringModelOutput:
-    """`BertForQuestionAnswering.forward` on a packed batch: start/end logits per window, (windows, longest), in
-    the windows' original order, with the lowest float past each window's end.
-
-    The loss is that of the windows without any padding, i.e. of a padded batch whose padding logits were masked
-    out (a plain padded batch also lets its padding positions compete in the softmax).
-    """
-    hidden, mask, _, positions = _packed_embeddings(model.bert, input_ids, segment_ids, token_type_ids)
-    for layer in model.bert.encoder.layer:
-        hidden = layer(hidden, mask)
-    real = segment_ids >= 0
-    scores = model.qa_outputs(hidden[real])  # (real positions, 2)
-    windows, width = int(segment_ids.max()) + 1, int(positions.max()) + 1
-    unpacked = scores.new_full((windows, width, 2), torch.finfo(scores.dtype).min)
-    unpacked[segment_ids[real], positions[real]] = scores
-    start_logits, end_logits = unpacked.unbind(-1)
-    loss = None
-    if start_positions is not None and end_positions is not None:
-        # As BertForQuestionAnswering: positions past the window are clamped to `width` and ignored.
-        start, end = start_positions.clamp(0, width), end_positions.clamp(0, width)
-        loss = (
-            functional.cross_entropy(start_logits, start, ignore_index=width)
-            + functional.cross_entropy(end_logits, end, ignore_index=width)
-        ) / 2
-    return QuestionAnsweringModelOutput(loss=loss, start_logits=start_logits, end_logits=end_logits)
-
-
 def _packed_embeddings(
     bert: nn.Module, input_ids: torch.Tensor, segment_ids: torch.Tensor, token_type_ids: torch.Tensor | None
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-    """The embeddings of a packed batch, its attention mask, where each text starts, and each position's index
-    inside its text (0 for padding)."""
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The embeddings of a packed batch, its attention mask, and where each text starts."""
     starts, positions = _text_positions(segment_ids)
     hidden = bert.embeddings(
         input_ids=input_ids,
@@ -217,7 +181,7 @@ def _packed_embeddings(
         position_ids=positions,
     )
     mask = _attention_mask(segment_ids, bert.config._attn_implementation, hidden.dtype)
-    return hidden, mask, starts, positions
+    return hidden, mask, starts
 
 
 def _text_positions(segment_ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -275,6 +239,5 @@ def _packed_gpt2_classifier_forward(
 # The models `enable` teaches to read packed batches, and the forward each then runs.
 PACKED_FORWARDS = {
     BertForSequenceClassification: _packed_classifier_forward,
-    BertForQuestionAnswering: _packed_qa_forward,
     GPT2ForSequenceClassification: _packed_gpt2_classifier_forward,
 }

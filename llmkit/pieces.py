@@ -10,13 +10,15 @@ length and chooses where to cut it into pieces, and the model's forward runs eac
 longest example and adds up the pieces' summed losses before dividing by the batch's count of targets. The loss,
 and so the gradient, is the padded batch's (to float rounding; tests/test_pieces.py); only the compute shrinks.
 
-`PiecesCollator` wraps a padding collator and adds `piece_ends`; `own_loss` makes the model's forward compute its
-loss itself, a piece at a time (`split`) when the batch has `piece_ends`, whole otherwise. The translation, NER and
-line-by-line masked-LM recipes use both (`Task.packed_collate_fn`; `train.batching=auto|packed`).
+`PiecesCollator` wraps a padding collator and adds `piece_ends`; `own_loss` (token cross-entropy) and
+`own_span_loss` (extractive QA's start and end) make the model's forward compute its loss itself, a piece at a time
+(`split`) when the batch has `piece_ends`, whole otherwise. The translation, NER, line-by-line masked-LM and QA
+recipes use both (`Task.packed_collate_fn`; `train.batching=auto|packed`).
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 import types
@@ -132,31 +134,71 @@ def own_loss(model: nn.Module, *, smoothing: float = 0.0, causal: bool = False, 
     labels (generation) run as before. Patches the instance in memory only: parameter names and saved models are
     unchanged.
     """
+
+    def token_loss(self: nn.Module, run: Callable[..., Any], part: dict[str, Any]) -> tuple[Any, Any, Any]:
+        targets = part.pop("labels")
+        if decoder_inputs and part.get("decoder_input_ids") is None:
+            part["decoder_input_ids"] = self.prepare_decoder_input_ids_from_labels(targets)
+        output = run(**part)
+        logits = output.logits
+        if causal:
+            logits, targets = logits[:, :-1], targets[:, 1:]
+        summed = torch.nn.functional.cross_entropy(
+            logits.flatten(0, 1).float(), targets.flatten(), ignore_index=IGNORE_INDEX, label_smoothing=smoothing,
+            reduction="sum",
+        )  # fmt: skip
+        return output, summed[None], (targets != IGNORE_INDEX).sum()[None]
+
+    _compute_own_loss(model, "labels", token_loss, labels_follow_inputs=not decoder_inputs)
+
+
+def own_span_loss(model: nn.Module) -> None:
+    """Make an extractive QA model compute its loss itself, over the whole batch or over its pieces: the mean of
+    the start and the end cross-entropy over the windows, each window's softmax over its own positions only.
+
+    So the loss does not depend on how a batch is padded or cut (in a plain padded batch, as transformers computes
+    it, a short window's padding logits also compete in its softmax). An answer position past
+    its window's end is ignored, as `BertForQuestionAnswering` ignores one past the padded batch. The output of a
+    batch with `piece_ends` holds the loss alone; calls without answer positions (prediction) run as before.
+    """
+
+    def span_loss(self: nn.Module, run: Callable[..., Any], part: dict[str, Any]) -> tuple[Any, Any, Any]:
+        answers = part.pop("start_positions"), part.pop("end_positions")
+        output = run(**part)
+        mask = part["attention_mask"].bool()
+        lengths = mask.sum(1)
+        sums, counts = [], []
+        for logits, goal in zip((output.start_logits, output.end_logits), answers, strict=True):
+            goal = goal.clamp(min=0)
+            kept = goal < lengths
+            logits = logits.float().masked_fill(~mask, torch.finfo(torch.float32).min)
+            losses = torch.nn.functional.cross_entropy(logits, torch.where(kept, goal, 0), reduction="none")
+            sums.append((losses * kept).sum())
+            counts.append(kept.sum())
+        return output, torch.stack(sums), torch.stack(counts)
+
+    _compute_own_loss(model, "start_positions", span_loss, labels_follow_inputs=True)
+
+
+def _compute_own_loss(model: nn.Module, answers: str, loss: Callable[..., Any], labels_follow_inputs: bool) -> None:
+    """Patch `model.forward`: a call with `answers` (the name of its targets) goes through `loss`, once for the
+    whole batch or once per piece; `loss(model, plain forward, inputs)` pops the targets from the inputs, runs the
+    forward and returns its output, the summed losses and their counts (one entry per averaged term). The loss is
+    the mean over terms of each term's sum over the pieces divided by its count."""
     plain = model.forward
 
-    def forward(self: nn.Module, *args: Any, labels: Any = None, piece_ends: Any = None, **kwargs: Any) -> Any:
-        if labels is None:
+    def forward(self: nn.Module, *args: Any, piece_ends: Any = None, **kwargs: Any) -> Any:
+        if kwargs.get(answers) is None:
+            kwargs.pop(answers, None)
             return plain(*args, **kwargs)
-        inputs = {"labels": labels, **kwargs}
-        parts = split(inputs, piece_ends, not decoder_inputs) if piece_ends is not None else [inputs]
+        parts = split(kwargs, piece_ends, labels_follow_inputs) if piece_ends is not None else [kwargs]
         total = count = output = None
         for part in parts:
-            targets = part.pop("labels")
-            if decoder_inputs and part.get("decoder_input_ids") is None:
-                part["decoder_input_ids"] = self.prepare_decoder_input_ids_from_labels(targets)
-            output = plain(*args, **part)
-            logits = output.logits
-            if causal:
-                logits, targets = logits[:, :-1], targets[:, 1:]
-            summed = torch.nn.functional.cross_entropy(
-                logits.flatten(0, 1).float(), targets.flatten(), ignore_index=IGNORE_INDEX, label_smoothing=smoothing,
-                reduction="sum",
-            )  # fmt: skip
-            counted = (targets != IGNORE_INDEX).sum()
+            output, summed, counted = loss(self, functools.partial(plain, *args), part)
             total, count = (summed, counted) if total is None else (total + summed, count + counted)
         if piece_ends is not None:
             output = type(output)()
-        output.loss = total / count.clamp(min=1)
+        output.loss = (total / count.clamp(min=1)).mean()
         return output
 
     forward.__signature__ = inspect.signature(type(model).forward)  # `generate` and the Trainer read the model's own

@@ -425,8 +425,8 @@ class Runner:
         if batching == "packed" and self.task.packed_collate_fn is None:
             raise UserError(
                 f"config: 'train.batching'=packed needs a model that reads packed batches (BERT-family and GPT-2 "
-                f"sequence classifiers, BERT-family QA models, with sdpa or eager attention, llmkit/packing.py; "
-                f"translation, NER and line-by-line masked-LM models, in length-sorted pieces, llmkit/pieces.py); "
+                f"sequence classifiers, with sdpa or eager attention, llmkit/packing.py; translation, NER, QA and "
+                f"line-by-line masked-LM models, in length-sorted pieces, llmkit/pieces.py); "
                 f"this run's model is {type(fastpath.unwrapped(self.task.model)).__name__}. "
                 "Fix: use train.batching=auto (packs where it can), grouped or random."
             )

@@ -17,8 +17,9 @@ What it does:
       repairs offsets that are off by a few characters with `data.fix_offsets=true`
     - long contexts are split into overlapping windows (`data.max_length`, `data.doc_stride`); a window that does
       not hold the answer is labelled with the no-answer (CLS) position
-    - training batches are random draws of windows; for BERT-family models they are packed (`llmkit/packing.py`:
-      no compute on padding, answer positions intact), for others grouped by length (`train.batching`)
+    - training batches are random draws of windows, each computed in length-sorted pieces (`llmkit/pieces.py`:
+      each piece padded only to its longest window, attention no wider than a window); the loss is each window's
+      start and end cross-entropy over its own positions (padding logits never compete), however a batch is cut
     - post-processing takes the n-best start/end logits over all windows of a question, keeps spans of at most
       `data.max_answer_length` tokens, applies the v2 null-score threshold, and maps tokens back to the context
       text; predictions go to OUTPUT_DIR/predictions.json (and v2 no-answer odds to null_odds.json)
@@ -38,7 +39,7 @@ import numpy as np
 import torch
 from transformers import AutoModelForQuestionAnswering, DataCollatorWithPadding
 
-from llmkit import metrics, packing
+from llmkit import metrics, pieces
 from llmkit.config import DataSourceConfig, ModelConfig, RunConfig
 from llmkit.data import batches_by_length, prepare_once, subset
 from llmkit.errors import ConfigError, UserError
@@ -109,6 +110,7 @@ def build(config: Config, accelerator: Any) -> Task:
     # The v2 mode detected from the data is recorded in run_config.yaml (`Task.resolved`), for `predict`.
     data = replace(config.data, version_2_with_negative=version_2)
     model = load_model(AutoModelForQuestionAnswering, config.model, model_config)
+    pieces.own_span_loss(model)  # each window's loss over its own positions, also over a batch's pieces
     squad = metrics.load("squad")
     collate = DataCollatorWithPadding(tokenizer, pad_to_multiple_of=8 if accelerator.device.type == "cuda" else None)
 
@@ -128,7 +130,8 @@ def build(config: Config, accelerator: Any) -> Task:
         train_dataset=model_rows(train_features),
         eval_dataset=model_rows(eval_features) if eval_features else None,
         collate_fn=collate,
-        packed_collate_fn=packing.packing_collator(model, collate),
+        # Random batches, run in length-sorted pieces (`train.batching=auto`); pieces cut right-padded rows.
+        packed_collate_fn=pieces.PiecesCollator(collate, ("input_ids",)) if tokenizer.padding_side == "right" else None,
         lengths=[len(ids) for ids in train_features["input_ids"]],
         eval_lengths=[len(ids) for ids in eval_features["input_ids"]] if eval_features else None,
         eval_step=lambda model, batch, outputs: {
@@ -157,10 +160,15 @@ def prepare_data(config: Config, tokenizer: Any) -> tuple[bool, list[dict], dict
 
 
 def feature_losses(outputs: Any, batch: dict[str, torch.Tensor]) -> torch.Tensor:
-    """Each window's loss (mean of start and end cross-entropy), so evaluation averages exactly over windows."""
-    start = torch.nn.functional.cross_entropy(outputs.start_logits.float(), batch["start_positions"], reduction="none")
-    end = torch.nn.functional.cross_entropy(outputs.end_logits.float(), batch["end_positions"], reduction="none")
-    return (start + end) / 2
+    """Each window's loss (mean of start and end cross-entropy over its own positions, as in training), so
+    evaluation averages exactly over windows."""
+    padding = ~batch["attention_mask"].bool()
+
+    def loss(logits: torch.Tensor, goal: torch.Tensor) -> torch.Tensor:
+        logits = logits.float().masked_fill(padding, torch.finfo(torch.float32).min)
+        return torch.nn.functional.cross_entropy(logits, goal, reduction="none")
+
+    return (loss(outputs.start_logits, batch["start_positions"]) + loss(outputs.end_logits, batch["end_positions"])) / 2
 
 
 def check_model_fits(tokenizer: Any, model_config: Any, data: DataConfig) -> None:

@@ -8,8 +8,10 @@ import pytest
 import torch
 from transformers import (
     AutoModelForMaskedLM,
+    AutoModelForQuestionAnswering,
     AutoModelForTokenClassification,
     AutoTokenizer,
+    BertConfig,
     DataCollatorForTokenClassification,
     MarianConfig,
     MarianMTModel,
@@ -154,6 +156,71 @@ def test_token_losses_in_pieces_give_the_padded_batchs_loss_and_gradients(kind, 
     torch.testing.assert_close(pieces_loss, model_loss)
     for name, grad in model_grads.items():
         torch.testing.assert_close(pieces_grads[name], grad, msg=name, atol=1e-6, rtol=1e-4)
+
+
+@pytest.mark.parametrize("attn_implementation", ["sdpa", "eager"])
+def test_qa_windows_in_pieces_give_each_windows_own_loss_and_gradients(attn_implementation):
+    """The span loss is the mean over windows of start and end cross-entropy, each window alone (no padding
+    logits in its softmax; an answer past a window's end ignored), whether the batch runs whole or in pieces."""
+    config = BertConfig(
+        vocab_size=50,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        intermediate_size=64,
+        hidden_dropout_prob=0,
+        attention_probs_dropout_prob=0,
+        num_labels=2,
+    )
+    config._attn_implementation = attn_implementation
+    torch.manual_seed(0)
+    plain = AutoModelForQuestionAnswering.from_config(config)
+    own = copy.deepcopy(plain)
+    pieces.own_span_loss(own)
+    generator = torch.Generator().manual_seed(2)
+    features = []
+    for n in (9, 2, 5, 3, 1, 9, 4):
+        start = int(torch.randint(0, n, (), generator=generator))
+        ids = torch.randint(1, 50, (n,), generator=generator).tolist()
+        features.append({"input_ids": ids, "start_positions": start, "end_positions": min(start + 1, n - 1)})
+    features[3]["end_positions"] = 4  # past its 3-token window, inside the batch: ignored
+
+    def collate(batch_features):
+        width = max(len(f["input_ids"]) for f in batch_features)
+        mask = [[1] * len(f["input_ids"]) + [0] * (width - len(f["input_ids"])) for f in batch_features]
+        batch = {
+            "input_ids": torch.tensor([f["input_ids"] + [0] * (width - len(f["input_ids"])) for f in batch_features]),
+            "attention_mask": torch.tensor(mask),
+        }
+        batch["token_type_ids"] = torch.zeros_like(batch["input_ids"])
+        for key in ("start_positions", "end_positions"):
+            batch[key] = torch.tensor([f[key] for f in batch_features])
+        return batch
+
+    in_pieces = pieces.PiecesCollator(collate, ("input_ids",))(features)
+    assert len(in_pieces[pieces.PIECE_ENDS]) >= 2
+    pieces_loss, pieces_grads = loss_and_gradients(own, in_pieces)
+    whole_loss, whole_grads = loss_and_gradients(own, collate(features))
+    plain.zero_grad()
+    starts, ends = [], []
+    for i, feature in enumerate(features):
+        alone = collate([feature])
+        answers = alone.pop("start_positions"), alone.pop("end_positions")
+        output = plain(**alone)
+        starts.append(torch.nn.functional.cross_entropy(output.start_logits, answers[0]))
+        if i != 3:
+            ends.append(torch.nn.functional.cross_entropy(output.end_logits, answers[1]))
+    reference = (torch.stack(starts).mean() + torch.stack(ends).mean()) / 2
+    reference.backward()
+    torch.testing.assert_close(pieces_loss, reference.detach())
+    torch.testing.assert_close(whole_loss, reference.detach())
+    for name, parameter in plain.named_parameters():
+        torch.testing.assert_close(pieces_grads[name], parameter.grad, msg=name, atol=1e-6, rtol=1e-4)
+        torch.testing.assert_close(whole_grads[name], parameter.grad, msg=name, atol=1e-6, rtol=1e-4)
+    # Prediction (no answer positions) runs the model's own forward.
+    batch = collate(features)
+    del batch["start_positions"], batch["end_positions"]
+    torch.testing.assert_close(own(**batch).start_logits, plain(**batch).start_logits)
 
 
 def test_left_padded_batches_are_refused():
