@@ -48,7 +48,7 @@ from transformers.models.auto.modeling_auto import (
     MODEL_FOR_SEQ_TO_SEQ_CAUSAL_LM_MAPPING_NAMES,
 )
 
-from llmkit import metrics, pieces
+from llmkit import decoding, metrics, pieces
 from llmkit.config import DataSourceConfig, ModelConfig, RunConfig
 from llmkit.data import prepare_once, subset
 from llmkit.errors import ConfigError, UserError
@@ -448,6 +448,9 @@ def generate(model: Any, batch: dict[str, torch.Tensor], form: str, settings: An
         output = model.generate(input_ids=prompts, attention_mask=batch["meta_prompt_mask"], generation_config=settings)
         return output[:, prompts.shape[1] :]
     mask = batch["attention_mask"]
+    fast = decoding.greedy(model, batch["input_ids"], mask, settings or model.generation_config)
+    if fast is not None:  # greedy search that drops finished translations from the batch
+        return fast
     return model.generate(input_ids=batch["input_ids"], attention_mask=mask, generation_config=settings)
 
 

@@ -29,6 +29,45 @@ def test_loss_and_gradients_equal_the_full_logits_path():
             torch.testing.assert_close(got, expected, rtol=1e-10, atol=1e-12)
 
 
+@pytest.mark.parametrize(
+    ("scale", "offset"),
+    [
+        (1.0, 0.0),  # logits near 0: exp without the max shift
+        (1.0, -300.0),  # every logit far below 0 (a pretrained GPT-2's are around -100): the shifted path
+        (40.0, 0.0),  # logits in the hundreds either side
+    ],
+)
+def test_the_loss_is_exact_wherever_the_logits_lie(scale, offset):
+    generator = torch.Generator().manual_seed(1)  # fp32: exp(-300) underflows to 0 there
+    hidden = (scale * torch.randn(24, 8, generator=generator, dtype=torch.float32)).requires_grad_()
+    weight = torch.randn(50, 8, generator=generator, dtype=torch.float32)
+    weight = torch.cat([weight, torch.full((50, 1), offset, dtype=torch.float32)], 1).requires_grad_()
+    ones = torch.ones(24, 1, dtype=torch.float32)
+    targets = torch.randint(0, 50, (24,), generator=generator)
+    inputs = torch.cat([hidden, ones], 1)
+    plain = functional.cross_entropy(inputs @ weight.T, targets)
+    chunked = linear_cross_entropy(inputs, weight, targets, chunk=8)
+    assert chunked.item() == pytest.approx(plain.item(), rel=1e-5)
+    for got, expected in zip(
+        torch.autograd.grad(chunked, (hidden, weight)), torch.autograd.grad(plain, (hidden, weight)), strict=True
+    ):
+        torch.testing.assert_close(got, expected, rtol=1e-4, atol=1e-5)
+
+
+def test_a_logit_far_above_its_target_is_recomputed_with_the_shift():
+    hidden = torch.tensor([[1.0, 0.0], [0.0, 1.0]], requires_grad=True)
+    weight = torch.tensor([[0.0, 0.0], [100.0, 0.0], [0.0, 1.0]], requires_grad=True)
+    targets = torch.tensor([0, 2])  # target logits 0 and 1, in range; row 0's other logit is 100: exp overflows
+    plain = functional.cross_entropy(hidden @ weight.T, targets)
+    chunked = linear_cross_entropy(hidden, weight, targets)
+    assert torch.isfinite(chunked)
+    assert chunked.item() == pytest.approx(plain.item(), rel=1e-6)
+    for got, expected in zip(
+        torch.autograd.grad(chunked, (hidden, weight)), torch.autograd.grad(plain, (hidden, weight)), strict=True
+    ):
+        torch.testing.assert_close(got, expected)
+
+
 def test_without_gradients_only_the_loss_is_computed():
     hidden, weight = torch.randn(10, 8), torch.randn(30, 8)
     targets = torch.randint(0, 30, (10,))

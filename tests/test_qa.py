@@ -306,8 +306,7 @@ def test_trains_writes_predictions_and_predicts(tiny_bert, tmp_path, capsys):
     log = [json.loads(line) for line in (out / "train_log.jsonl").read_text().splitlines()]
     losses = [r["loss"] for r in log if r["kind"] == "train"]
     assert losses[-1] < losses[0]  # 4 windows of 4 steps: the loss falls
-    # Random batches of windows, packed (llmkit/packing.py): less padding than the same batches padded (hidden size
-    # 32 makes attention dear, so rows stay narrow and some padding is worth keeping).
+    # Random batches of windows in length-sorted pieces (llmkit/pieces.py): less padding than the same batches padded.
     padded = run_qa(tiny_bert, train, validation, tmp_path / "padded", "train.max_steps=4", "train.batching=random")
     assert result["train"]["padding_fraction"] < padded["train"]["padding_fraction"]
     predictions = json.loads((out / "predictions.json").read_text())
