@@ -165,19 +165,24 @@ def own_span_loss(model: nn.Module) -> None:
     def span_loss(self: nn.Module, run: Callable[..., Any], part: dict[str, Any]) -> tuple[Any, Any, Any]:
         answers = part.pop("start_positions"), part.pop("end_positions")
         output = run(**part)
-        mask = part["attention_mask"].bool()
+        mask = part["attention_mask"]
         lengths = mask.sum(1)
         sums, counts = [], []
         for logits, goal in zip((output.start_logits, output.end_logits), answers, strict=True):
             goal = goal.clamp(min=0)
             kept = goal < lengths
-            logits = logits.float().masked_fill(~mask, torch.finfo(torch.float32).min)
-            losses = torch.nn.functional.cross_entropy(logits, torch.where(kept, goal, 0), reduction="none")
-            sums.append((losses * kept).sum())
+            sums.append((window_losses(logits, torch.where(kept, goal, 0), mask) * kept).sum())
             counts.append(kept.sum())
         return output, torch.stack(sums), torch.stack(counts)
 
     _compute_own_loss(model, "start_positions", span_loss, labels_follow_inputs=True)
+
+
+def window_losses(logits: torch.Tensor, goal: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Each window's cross-entropy of its position logits (windows, positions) against `goal`, the softmax over the
+    window's own positions (`mask`), so that padding never competes."""
+    logits = logits.float().masked_fill(~mask.bool(), torch.finfo(torch.float32).min)
+    return torch.nn.functional.cross_entropy(logits, goal, reduction="none")
 
 
 def _compute_own_loss(model: nn.Module, answers: str, loss: Callable[..., Any], labels_follow_inputs: bool) -> None:

@@ -162,13 +162,9 @@ def prepare_data(config: Config, tokenizer: Any) -> tuple[bool, list[dict], dict
 def feature_losses(outputs: Any, batch: dict[str, torch.Tensor]) -> torch.Tensor:
     """Each window's loss (mean of start and end cross-entropy over its own positions, as in training), so
     evaluation averages exactly over windows."""
-    padding = ~batch["attention_mask"].bool()
-
-    def loss(logits: torch.Tensor, goal: torch.Tensor) -> torch.Tensor:
-        logits = logits.float().masked_fill(padding, torch.finfo(torch.float32).min)
-        return torch.nn.functional.cross_entropy(logits, goal, reduction="none")
-
-    return (loss(outputs.start_logits, batch["start_positions"]) + loss(outputs.end_logits, batch["end_positions"])) / 2
+    mask = batch["attention_mask"]
+    start = pieces.window_losses(outputs.start_logits, batch["start_positions"], mask)
+    return (start + pieces.window_losses(outputs.end_logits, batch["end_positions"], mask)) / 2
 
 
 def check_model_fits(tokenizer: Any, model_config: Any, data: DataConfig) -> None:

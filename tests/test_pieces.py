@@ -6,12 +6,12 @@ import random
 
 import pytest
 import torch
+from test_packing import tiny_classifier
 from transformers import (
     AutoModelForMaskedLM,
     AutoModelForQuestionAnswering,
     AutoModelForTokenClassification,
     AutoTokenizer,
-    BertConfig,
     DataCollatorForTokenClassification,
     MarianConfig,
     MarianMTModel,
@@ -162,17 +162,7 @@ def test_token_losses_in_pieces_give_the_padded_batchs_loss_and_gradients(kind, 
 def test_qa_windows_in_pieces_give_each_windows_own_loss_and_gradients(attn_implementation):
     """The span loss is the mean over windows of start and end cross-entropy, each window alone (no padding
     logits in its softmax; an answer past a window's end ignored), whether the batch runs whole or in pieces."""
-    config = BertConfig(
-        vocab_size=50,
-        hidden_size=32,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        intermediate_size=64,
-        hidden_dropout_prob=0,
-        attention_probs_dropout_prob=0,
-        num_labels=2,
-    )
-    config._attn_implementation = attn_implementation
+    config = tiny_classifier(attn_implementation, num_labels=2).config  # start and end
     torch.manual_seed(0)
     plain = AutoModelForQuestionAnswering.from_config(config)
     own = copy.deepcopy(plain)
