@@ -4,9 +4,10 @@ import copy
 
 import pytest
 import torch
+from test_attention import NOTHING_DROPPED
 from transformers import AutoModelForSequenceClassification, BertConfig, GPT2Config
 
-from llmkit import fastpath
+from llmkit import attention, fastpath
 
 
 def tiny_classifier(attn_implementation: str) -> torch.nn.Module:
@@ -62,5 +63,31 @@ def test_fast_dropout_follows_the_seed_and_is_swapped_in():
     assert torch.equal(masks[0], masks[1]) and 0 < masks[0].sum() < 64
     model = tiny_classifier("sdpa")
     done = fastpath.speed_up(model, torch.device("cpu"))
-    assert len(done) == 2
+    assert len(done) == 3
     assert not any(type(module) is torch.nn.Dropout for module in model.modules())
+
+
+@pytest.mark.parametrize("attn_implementation", ["sdpa", "eager"])
+def test_fast_attention_dropout_keeps_the_model_while_it_trains(attn_implementation, monkeypatch):
+    plain = tiny_classifier(attn_implementation).train()
+    for module in plain.modules():
+        if isinstance(module, torch.nn.Dropout):
+            module.p = NOTHING_DROPPED
+    fast = copy.deepcopy(plain)
+    assert fastpath.fast_attention_dropout(fast) == 2
+    drawn, drop_mask = [], attention.drop_mask
+    monkeypatch.setattr(attention, "drop_mask", lambda *args: drawn.append(args) or drop_mask(*args))
+    ids = torch.randint(1, 50, (3, 7))
+    mask = torch.tensor([[1] * 7, [1] * 4 + [0] * 3, [1] * 2 + [0] * 5])
+    labels = torch.tensor([0, 2, 1])
+    outputs = [model(input_ids=ids, attention_mask=mask, labels=labels) for model in (plain, fast)]
+    for output in outputs:
+        output.loss.backward()
+    assert len(drawn) == 2  # both layers took the new path
+    torch.testing.assert_close(outputs[1].logits, outputs[0].logits)
+    for (name, a), (_, b) in zip(plain.named_parameters(), fast.named_parameters(), strict=True):
+        torch.testing.assert_close(b.grad, a.grad, msg=name)
+    fast.eval()
+    with torch.no_grad():
+        fast(input_ids=ids, attention_mask=mask)
+    assert len(drawn) == 2  # evaluation keeps torch's kernels
