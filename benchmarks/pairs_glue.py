@@ -1,6 +1,7 @@
 """Benchmark: llmkit's classification recipe on GLUE sentence pairs (MRPC, STS-B) against a plain Trainer, in one run.
 
-    .venv/bin/python benchmarks/pairs_glue.py --task mrpc [--epochs 2] [--seed 42] [--shared ../shared] [--no-trainer]
+    .venv/bin/python benchmarks/pairs_glue.py --task mrpc [--epochs 2] [--seed 42] [--rounds 1] [--shared ../shared]
+                                              [--no-trainer]
     .venv/bin/python benchmarks/pairs_glue.py --task stsb [--epochs 3]
 
 Setting (the same for both contenders): the packaged all-MiniLM-L6-v2, the full GLUE train set of the task (MRPC
@@ -135,6 +136,14 @@ def run_trainer(task: str, rows: tuple[list[dict], list[dict]], output: Path, ep
     }
 
 
+def combined(rounds: list[dict]) -> dict:
+    """One contender's result over rounds: the first round's metrics, the rounds' seconds, tokens and positions
+    summed, and each round's own figures."""
+    summed = {key: sum(r[key] for r in rounds) for key in ("train_seconds", "real_tokens", "positions")}
+    each = [{"real_tokens_per_s": r["real_tokens"] / r["train_seconds"], **r} for r in rounds]
+    return {**rounds[0], **summed, **({"rounds": each} if len(rounds) > 1 else {})}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--task", choices=sorted(TASKS), required=True)
@@ -142,6 +151,13 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--no-trainer", action="store_true", help="run llmkit alone")
     parser.add_argument("--seed", type=int, default=SEED, help="training seed of both contenders")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="train both this many times, the order reversed every other round (llmkit first, then the Trainer "
+        "first, ...), so that a drift in the machine's speed touches both alike; throughput sums all rounds",
+    )
     args = parser.parse_args()
     folder = args.shared / "data" / "glue" / TASKS[args.task][0]
     if not folder.exists():
@@ -157,13 +173,19 @@ def main() -> None:
         for name, part in zip(("train", "dev"), rows, strict=True):
             files.append(tmp / f"{name}.jsonl")
             files[-1].write_text("".join(json.dumps(r) + "\n" for r in part), encoding="utf-8")
-        results = {"llmkit": run_llmkit(args.task, tuple(files), tmp / "llmkit", args.epochs, args.seed)}
+        runs = {"llmkit": lambda out: run_llmkit(args.task, tuple(files), out, args.epochs, args.seed)}
         if not args.no_trainer:
-            results["trainer_default"] = run_trainer(args.task, rows, tmp / "trainer", args.epochs, args.seed)
+            runs["trainer_default"] = lambda out: run_trainer(args.task, rows, out, args.epochs, args.seed)
+        rounds = {name: [] for name in runs}
+        for number in range(args.rounds):
+            for name in list(runs)[:: -1 if number % 2 else 1]:
+                rounds[name].append(runs[name](tmp / f"{name}-{number}"))
+    results = {name: combined(done) for name, done in rounds.items()}
     model = AutoModelForSequenceClassification.from_pretrained(packaged_minilm(), num_labels=2)
-    mean_length = results["llmkit"]["real_tokens"] / len(rows[0]) / args.epochs
+    mean_length = results["llmkit"]["real_tokens"] / len(rows[0]) / args.epochs / args.rounds
     per_token = flops_per_token(model, mean_length)
-    facts = {"task": args.task, "epochs": args.epochs, "seed": args.seed, "train_pairs": len(rows[0])}
+    facts = {"task": args.task, "epochs": args.epochs, "seed": args.seed, "rounds": args.rounds}
+    facts["train_pairs"] = len(rows[0])
     facts.update(dev_pairs=len(rows[1]), load_average_before=load_before)
     write_report(out, results, per_token, peak, facts)
 

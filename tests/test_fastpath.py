@@ -24,16 +24,23 @@ def test_first_token_only_keeps_logits_and_gradients(attn_implementation):
     plain = tiny_classifier(attn_implementation)
     fast = copy.deepcopy(plain)
     assert fastpath.first_token_only(fast)
-    ids = torch.randint(1, 50, (3, 7))
-    mask = torch.tensor([[1] * 7, [1] * 4 + [0] * 3, [1] * 2 + [0] * 5])
-    labels = torch.tensor([0, 2, 1])
-    outputs = [model(input_ids=ids, attention_mask=mask, labels=labels) for model in (plain, fast)]
+    assert_same_logits_and_gradients(plain, fast)
+    assert list(fast.state_dict()) == list(plain.state_dict())
+
+
+def assert_same_logits_and_gradients(plain: torch.nn.Module, fast: torch.nn.Module) -> dict[str, torch.Tensor]:
+    """Run one padded batch through both models and compare; returns the batch."""
+    batch = {
+        "input_ids": torch.randint(1, 50, (3, 7)),
+        "attention_mask": torch.tensor([[1] * 7, [1] * 4 + [0] * 3, [1] * 2 + [0] * 5]),
+    }
+    outputs = [model(**batch, labels=torch.tensor([0, 2, 1])) for model in (plain, fast)]
     for output in outputs:
         output.loss.backward()
     torch.testing.assert_close(outputs[1].logits, outputs[0].logits)
     for (name, a), (_, b) in zip(plain.named_parameters(), fast.named_parameters(), strict=True):
         torch.testing.assert_close(b.grad, a.grad, msg=name)
-    assert list(fast.state_dict()) == list(plain.state_dict())
+    return batch
 
 
 def test_first_token_only_leaves_other_models_alone():
@@ -77,17 +84,9 @@ def test_fast_attention_dropout_keeps_the_model_while_it_trains(attn_implementat
     assert fastpath.fast_attention_dropout(fast) == 2
     drawn, drop_mask = [], attention.drop_mask
     monkeypatch.setattr(attention, "drop_mask", lambda *args: drawn.append(args) or drop_mask(*args))
-    ids = torch.randint(1, 50, (3, 7))
-    mask = torch.tensor([[1] * 7, [1] * 4 + [0] * 3, [1] * 2 + [0] * 5])
-    labels = torch.tensor([0, 2, 1])
-    outputs = [model(input_ids=ids, attention_mask=mask, labels=labels) for model in (plain, fast)]
-    for output in outputs:
-        output.loss.backward()
+    batch = assert_same_logits_and_gradients(plain, fast)
     assert len(drawn) == 2  # both layers took the new path
-    torch.testing.assert_close(outputs[1].logits, outputs[0].logits)
-    for (name, a), (_, b) in zip(plain.named_parameters(), fast.named_parameters(), strict=True):
-        torch.testing.assert_close(b.grad, a.grad, msg=name)
     fast.eval()
     with torch.no_grad():
-        fast(input_ids=ids, attention_mask=mask)
+        fast(**batch)
     assert len(drawn) == 2  # evaluation keeps torch's kernels
