@@ -3,8 +3,8 @@
 torch's CPU attention kernels (flash attention) have no dropout, so `scaled_dot_product_attention` with dropout falls
 back to its reference path: it writes every attention weight to memory several times over (the scores, the softmax,
 a `bernoulli_` mask, the dropped weights) and keeps two of those tensors for the backward pass. For a QA batch of 16
-windows of 384 tokens that is 28M weights per layer, and the memory traffic made MiniLM's attention cost about four
-times what it costs without dropout.
+windows of 384 tokens that is 28M weights per layer, and the memory traffic made MiniLM's attention cost about five
+times what it costs without dropout (`benchmarks/attention_dropout.py`).
 
 `attend` computes the same attention in blocks of (texts, heads) whose weights fit in the CPU's cache, keeping only
 what the backward pass cannot rebuild: the dropout mask, one byte per weight. The backward pass recomputes the
