@@ -184,9 +184,15 @@ def main() -> None:
     model = AutoModelForSequenceClassification.from_pretrained(packaged_minilm(), num_labels=2)
     mean_length = results["llmkit"]["real_tokens"] / len(rows[0]) / args.epochs / args.rounds
     per_token = flops_per_token(model, mean_length)
-    facts = {"task": args.task, "epochs": args.epochs, "seed": args.seed, "rounds": args.rounds}
-    facts["train_pairs"] = len(rows[0])
-    facts.update(dev_pairs=len(rows[1]), load_average_before=load_before)
+    facts = {
+        "task": args.task,
+        "epochs": args.epochs,
+        "seed": args.seed,
+        "rounds": args.rounds,
+        "train_pairs": len(rows[0]),
+        "dev_pairs": len(rows[1]),
+        "load_average_before": load_before,
+    }
     write_report(out, results, per_token, peak, facts)
 
 
