@@ -1,6 +1,6 @@
 """Benchmark: llmkit's ner recipe on CoNLL-2003 against a plain `transformers.Trainer`, in one run.
 
-    .venv/bin/python benchmarks/ner_conll2003.py [--epochs 1] [--shared ../shared] [--no-trainer]
+    .venv/bin/python benchmarks/ner_conll2003.py [--epochs 1] [--rounds 1] [--shared ../shared] [--no-trainer]
 
 Setting (the same for both contenders): the packaged all-MiniLM-L6-v2, CoNLL-2003 `eng.train` (14,041 sentences)
 for training and `eng.testa` (3,250) as the dev set, the NER tag (the last column) converted from the files' IOB1
@@ -27,7 +27,14 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from datasets import Dataset  # noqa: E402
-from sentiment_sst2 import flops_per_token, matmul_gflops, train_with_trainer, write_report  # noqa: E402
+from sentiment_sst2 import (  # noqa: E402
+    add_rounds_argument,
+    flops_per_token,
+    matmul_gflops,
+    take_turns,
+    train_with_trainer,
+    write_report,
+)
 from transformers import (  # noqa: E402
     AutoModelForTokenClassification,
     AutoTokenizer,
@@ -122,22 +129,24 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--no-trainer", action="store_true", help="run llmkit alone")
+    add_rounds_argument(parser)
     args = parser.parse_args()
     if not (args.shared / "data" / "conll2003" / "eng.train").is_file():
         sys.exit(f"CoNLL-2003 not found under {args.shared}/data/conll2003: pass --shared")
     load_before = os.getloadavg()[0]
     peak = matmul_gflops()
     with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        results = {"llmkit": run_llmkit(overrides(args.shared, tmp / "llmkit", args.epochs))}
+        runs = {"llmkit": lambda out: run_llmkit(overrides(args.shared, out, args.epochs))}
         if not args.no_trainer:
-            trainer_settings = overrides(args.shared, tmp / "unused", args.epochs)
-            results["trainer_default"] = run_trainer(trainer_settings, tmp / "trainer", args.epochs)
+            trainer_settings = overrides(args.shared, Path(tmp) / "unused", args.epochs)
+            runs["trainer_default"] = lambda out: run_trainer(trainer_settings, out, args.epochs)
+        results = take_turns(runs, args.rounds, Path(tmp))
     model = AutoModelForTokenClassification.from_pretrained(packaged_minilm(), num_labels=9)
-    mean_length = results["llmkit"]["real_tokens"] / TRAIN_SENTENCES / args.epochs
+    mean_length = results["llmkit"]["real_tokens"] / TRAIN_SENTENCES / args.epochs / args.rounds
     per_token = flops_per_token(model, mean_length)
     out = ROOT / "benchmarks" / "results" / "ner_conll2003.json"
-    write_report(out, results, per_token, peak, {"epochs": args.epochs, "load_average_before": load_before})
+    facts = {"epochs": args.epochs, "rounds": args.rounds, "load_average_before": load_before}
+    write_report(out, results, per_token, peak, facts)
 
 
 if __name__ == "__main__":

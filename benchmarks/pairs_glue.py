@@ -34,7 +34,14 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from datasets import Dataset  # noqa: E402
-from sentiment_sst2 import flops_per_token, matmul_gflops, train_with_trainer, write_report  # noqa: E402
+from sentiment_sst2 import (  # noqa: E402
+    add_rounds_argument,
+    flops_per_token,
+    matmul_gflops,
+    take_turns,
+    train_with_trainer,
+    write_report,
+)
 from transformers import (  # noqa: E402
     AutoModelForSequenceClassification,
     AutoTokenizer,
@@ -136,14 +143,6 @@ def run_trainer(task: str, rows: tuple[list[dict], list[dict]], output: Path, ep
     }
 
 
-def combined(rounds: list[dict]) -> dict:
-    """One contender's result over rounds: the first round's metrics, the rounds' seconds, tokens and positions
-    summed, and each round's own figures."""
-    summed = {key: sum(r[key] for r in rounds) for key in ("train_seconds", "real_tokens", "positions")}
-    each = [{"real_tokens_per_s": r["real_tokens"] / r["train_seconds"], **r} for r in rounds]
-    return {**rounds[0], **summed, **({"rounds": each} if len(rounds) > 1 else {})}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--task", choices=sorted(TASKS), required=True)
@@ -151,13 +150,7 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--no-trainer", action="store_true", help="run llmkit alone")
     parser.add_argument("--seed", type=int, default=SEED, help="training seed of both contenders")
-    parser.add_argument(
-        "--rounds",
-        type=int,
-        default=1,
-        help="train both this many times, the order reversed every other round (llmkit first, then the Trainer "
-        "first, ...), so that a drift in the machine's speed touches both alike; throughput sums all rounds",
-    )
+    add_rounds_argument(parser)
     args = parser.parse_args()
     folder = args.shared / "data" / "glue" / TASKS[args.task][0]
     if not folder.exists():
@@ -176,11 +169,7 @@ def main() -> None:
         runs = {"llmkit": lambda out: run_llmkit(args.task, tuple(files), out, args.epochs, args.seed)}
         if not args.no_trainer:
             runs["trainer_default"] = lambda out: run_trainer(args.task, rows, out, args.epochs, args.seed)
-        rounds = {name: [] for name in runs}
-        for number in range(args.rounds):
-            for name in list(runs)[:: -1 if number % 2 else 1]:
-                rounds[name].append(runs[name](tmp / f"{name}-{number}"))
-    results = {name: combined(done) for name, done in rounds.items()}
+        results = take_turns(runs, args.rounds, tmp)
     model = AutoModelForSequenceClassification.from_pretrained(packaged_minilm(), num_labels=2)
     mean_length = results["llmkit"]["real_tokens"] / len(rows[0]) / args.epochs / args.rounds
     per_token = flops_per_token(model, mean_length)

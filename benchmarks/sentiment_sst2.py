@@ -29,6 +29,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -148,6 +149,35 @@ def write_report(out: Path, results: dict, per_token: float, peak: float, facts:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(summary, indent=2))
     print(json.dumps(summary, indent=2))
+
+
+def add_rounds_argument(parser: argparse.ArgumentParser) -> None:
+    """`--rounds`, as `take_turns` runs them (benchmarks/pairs_glue.py and benchmarks/ner_conll2003.py)."""
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="train both this many times, the order reversed every other round (llmkit first, then the Trainer "
+        "first, ...), so that a drift in the machine's speed touches both alike; throughput sums all rounds",
+    )
+
+
+def take_turns(runs: dict[str, Callable[[Path], dict]], rounds: int, folder: Path) -> dict[str, dict]:
+    """Run each contender (a function of its output folder) `rounds` times, the order reversed every other round;
+    each contender's rounds `combined`."""
+    done: dict[str, list[dict]] = {name: [] for name in runs}
+    for number in range(rounds):
+        for name in list(runs)[:: -1 if number % 2 else 1]:
+            done[name].append(runs[name](folder / f"{name}-{number}"))
+    return {name: combined(results) for name, results in done.items()}
+
+
+def combined(rounds: list[dict]) -> dict:
+    """One contender's result over rounds: the first round's metrics, the rounds' seconds, tokens and positions
+    summed, and each round's own figures."""
+    summed = {key: sum(r[key] for r in rounds) for key in ("train_seconds", "real_tokens", "positions")}
+    each = [{"real_tokens_per_s": r["real_tokens"] / r["train_seconds"], **r} for r in rounds]
+    return {**rounds[0], **summed, **({"rounds": each} if len(rounds) > 1 else {})}
 
 
 def llmkit_overrides(train_file: Path, dev_file: Path, output: Path, seed: int = SEED) -> list[str]:

@@ -38,6 +38,18 @@ def get_recipe(name: str) -> Recipe:
     return getattr(importlib.import_module(module), attribute)
 
 
+def shipped_config(name: str) -> str | None:
+    """The recipe's own `recipes/configs/NAME/default.yaml` (the documented offline run; `make finetune` reads it),
+    relative to the working folder when it lies below it; None when the recipe ships none."""
+    import recipes
+
+    path = Path(recipes.__file__).resolve().parent / "configs" / name / "default.yaml"
+    if not path.is_file():
+        return None
+    here = Path.cwd().resolve()
+    return str(path.relative_to(here) if path.is_relative_to(here) else path)
+
+
 def aliases(name: str) -> list[str]:
     """The other names of the recipe `name` (those whose declaration lives in the same module)."""
     module = RECIPES[name].partition(":")[0]

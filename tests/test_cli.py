@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from helpers import reset_accelerate
 
 from llmkit.cli import main
@@ -92,6 +93,22 @@ def test_print_config_gives_a_config_that_repeats_the_run(capsys, tmp_path):
     assert config.train.lr == 3e-5 and config == load_config(get_recipe("qa").config, None, ["train.lr=3e-5"])
 
 
+def test_train_without_config_names_the_recipes_own_config(capsys, monkeypatch):
+    """`llmkit train qa` runs the built-in defaults, `make finetune RECIPE=qa` the recipe's default.yaml: the
+    command says so (a YAML comment in --print-config), and stays quiet when a config is given or the recipe ships
+    none."""
+    monkeypatch.chdir(ROOT)
+    note = "the documented offline run (`make finetune`) is --config recipes/configs/qa/default.yaml"
+    main(["train", "qa", "--print-config"])
+    printed = capsys.readouterr().out
+    assert printed.endswith(f"# built-in defaults: {note}\n") and yaml.safe_load(printed)["recipe"] == "qa"
+    main(["train", "qa", "--config", "recipes/configs/qa/default.yaml", "--print-config"])
+    main(["train", "classification", "--print-config"])
+    assert "built-in defaults" not in capsys.readouterr().out
+    main(["train", "qa", "--help"])
+    assert note in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("argv", [["--help"], ["train", "--help"], ["predict", "--help"]])
 def test_help_loads_neither_torch_nor_transformers(argv):
     """`llmkit --help` answers at once: the heavy libraries load only for the commands that need them."""
@@ -104,8 +121,10 @@ def test_help_loads_neither_torch_nor_transformers(argv):
     assert done.stdout.splitlines()[-1] == "[]"
 
 
-def test_library_chatter_shows_only_with_debug(tiny_bert, tmp_path):
-    """transformers' weight-loading report (a fresh classifier head is expected) is not printed by default."""
+def test_library_chatter_shows_only_with_debug(tiny_bert, tmp_path, capsys, monkeypatch):
+    """transformers' weight-loading report (a fresh classifier head is expected) is not printed by default; the
+    run without --config ends by naming the recipe's documented config."""
+    monkeypatch.chdir(ROOT)
     import logging
     import shutil
 
@@ -126,6 +145,8 @@ def test_library_chatter_shows_only_with_debug(tiny_bert, tmp_path):
                 + ["--debug"] * debug
             )
             assert any("LOAD REPORT" in message for message in seen) == debug
+            printed = capsys.readouterr().out
+            assert printed.endswith("(`make finetune`) is --config recipes/configs/sentiment/default.yaml\n")
     finally:
         logging.getLogger("transformers").removeHandler(handler)
         transformers.logging.set_verbosity_warning()
