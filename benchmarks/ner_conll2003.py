@@ -136,11 +136,12 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     peak = matmul_gflops()
     with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
         runs = {"llmkit": lambda out: run_llmkit(overrides(args.shared, out, args.epochs))}
         if not args.no_trainer:
-            trainer_settings = overrides(args.shared, Path(tmp) / "unused", args.epochs)
+            trainer_settings = overrides(args.shared, tmp / "unused", args.epochs)
             runs["trainer_default"] = lambda out: run_trainer(trainer_settings, out, args.epochs)
-        results = take_turns(runs, args.rounds, Path(tmp))
+        results = take_turns(runs, args.rounds, tmp)
     model = AutoModelForTokenClassification.from_pretrained(packaged_minilm(), num_labels=9)
     mean_length = results["llmkit"]["real_tokens"] / TRAIN_SENTENCES / args.epochs / args.rounds
     per_token = flops_per_token(model, mean_length)

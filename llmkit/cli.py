@@ -192,14 +192,13 @@ def cmd_recipes(args: argparse.Namespace) -> None:
 
 def cmd_train(args: argparse.Namespace) -> None:
     from llmkit.config import load_config
-    from llmkit.registry import aliases, get_recipe, shipped_config
+    from llmkit.registry import aliases, get_recipe
     from llmkit.runner import train
 
     recipe = get_recipe(args.recipe)
     config = load_config(recipe.config, args.config, args.overrides, recipe=recipe.name, also=aliases(recipe.name))
-    # Said after the checks pass (bad input gets its one line alone) and where YAML takes it as a comment.
-    shipped = shipped_config(recipe.name) if args.config is None else None
-    note = shipped and f"# built-in defaults: the documented offline run (`make finetune`) is --config {shipped}"
+    # Said after the checks pass (bad input gets its one line alone), as a comment YAML skips.
+    note = defaults_note(recipe.name) if args.config is None else None
     if args.print_config:
         import yaml
 
@@ -207,7 +206,7 @@ def cmd_train(args: argparse.Namespace) -> None:
 
         print(yaml.safe_dump({"recipe": recipe.name, **to_dict(config)}, sort_keys=False), end="")
         if note:
-            print(note)
+            print(f"# {note}")
         return
     metrics = train(recipe, config)
     if args.ignore_late_signals:
@@ -220,13 +219,21 @@ def cmd_train(args: argparse.Namespace) -> None:
         print(f"validation: {results}" if results else "done (no validation set)")
         print(f"model and results written to {config.output_dir}")
         if note:
-            print(note)
+            print(f"# {note}")
+
+
+def defaults_note(name: str) -> str | None:
+    """What a run without --config should know: which file holds the recipe's documented run (None: it has none)."""
+    from llmkit.registry import shipped_config
+
+    shipped = shipped_config(name)
+    return shipped and f"built-in defaults: the documented offline run (`make finetune`) is --config {shipped}"
 
 
 def print_recipe_help(name: str) -> None:
     """`llmkit train RECIPE --help`: the recipe's config keys by section, with type, default and description."""
     from llmkit.config import describe_keys
-    from llmkit.registry import get_recipe, shipped_config
+    from llmkit.registry import get_recipe
 
     recipe = get_recipe(name)
     print(f"usage: llmkit train {name} [--config FILE] [--print-config] [key=value ...]\n\n{recipe.description}.")
@@ -234,8 +241,8 @@ def print_recipe_help(name: str) -> None:
         f"Metrics: {', '.join(recipe.metric_names)} (best checkpoint by {recipe.default_metric} unless "
         "train.metric_for_best says otherwise)."
     )
-    if (shipped := shipped_config(name)) is not None:
-        print(f"These are the built-in defaults: the documented offline run (`make finetune`) is --config {shipped}.")
+    if note := defaults_note(name):
+        print(f"These are the {note}.")
     section = None
     for key in describe_keys(recipe.config):
         here = key.key.rpartition(".")[0] or "top level"

@@ -124,11 +124,12 @@ def test_help_loads_neither_torch_nor_transformers(argv):
 def test_library_chatter_shows_only_with_debug(tiny_bert, tmp_path, capsys, monkeypatch):
     """transformers' weight-loading report (a fresh classifier head is expected) is not printed by default; the
     run without --config ends by naming the recipe's documented config."""
-    monkeypatch.chdir(ROOT)
     import logging
     import shutil
 
     import transformers
+
+    monkeypatch.chdir(ROOT)
 
     seen: list[str] = []
     handler = logging.Handler()
