@@ -189,12 +189,12 @@ def test_flat_files_honour_column_names(tmp_path):
 def test_bundled_files_load_and_v2_is_detected(caplog):
     v1 = load_examples(str(QA / "validation.json"), "train", "data.validation", DataConfig())
     v2 = load_examples(str(QA / "validation_v2.json"), "train", "data.validation", DataConfig())
-    assert len(v1) == 192 and len(v2) == 109
+    assert len(v1) == 192 and len(v2) == 108
     assert resolve_version_2(None, v1) is False
     with caplog.at_level(logging.WARNING, logger="llmkit"):
         assert resolve_version_2(None, v2) is True
-    assert "37 of 109 questions have no answer, so SQuAD v2 mode is on" in caplog.text
-    with pytest.raises(UserError, match="version_2_with_negative=false, but 37 questions have no answer"):
+    assert "34 of 108 questions have no answer, so SQuAD v2 mode is on" in caplog.text
+    with pytest.raises(UserError, match="version_2_with_negative=false, but 34 questions have no answer"):
         resolve_version_2(False, v2)
 
 
