@@ -64,37 +64,38 @@ def attend(
 
 
 class _BlockedDropoutAttention(torch.autograd.Function):
+    # The softmax scale goes on the queries and 1 / (1 - p) on the output and its gradient, once each, rather than on
+    # every block's weights: those tensors are (length x head size), the weights (length x length).
     @staticmethod
     def forward(ctx, query, key, value, mask, dropout, scale):
+        scaled = query * scale
         out = torch.empty(query.shape[:-1] + value.shape[-1:], dtype=query.dtype)
         drops = []
         for rows, heads in _blocks(query, key):
-            weights = _weights(query, key, mask, scale, rows, heads)
+            weights = _weights(scaled, key, mask, rows, heads)
             drops.append(drop_mask(weights.shape, dropout))
-            weights.masked_fill_(drops[-1], 0).mul_(1 / (1 - dropout))
-            torch.matmul(weights, value[rows, heads], out=out[rows, heads])
-        ctx.save_for_backward(query, key, value, mask, out)
+            torch.matmul(weights.masked_fill_(drops[-1], 0), value[rows, heads], out=out[rows, heads])
+        out.mul_(1 / (1 - dropout))
+        ctx.save_for_backward(scaled, key, value, mask, out)
         ctx.drops, ctx.dropout, ctx.scale = drops, dropout, scale
         return out
 
     @staticmethod
     def backward(ctx, grad_out):
-        query, key, value, mask, out = ctx.saved_tensors
-        grad_query, grad_key, grad_value = (torch.empty(t.shape, dtype=t.dtype) for t in (query, key, value))
-        kept_scale = 1 / (1 - ctx.dropout)
+        scaled, key, value, mask, out = ctx.saved_tensors
+        grad_query, grad_key, grad_value = (torch.empty(t.shape, dtype=t.dtype) for t in (scaled, key, value))
         # sum_j dweights_ij * weights_ij = dout_i . out_i, where weights are the dropped ones
         delta = (grad_out * out).sum(-1, keepdim=True)
-        for (rows, heads), drop in zip(_blocks(query, key), ctx.drops, strict=True):
-            weights = _weights(query, key, mask, ctx.scale, rows, heads)
-            dout = grad_out[rows, heads]
-            dropped = weights.masked_fill(drop, 0).mul_(kept_scale)
-            torch.matmul(dropped.transpose(-1, -2), dout, out=grad_value[rows, heads])
-            grad_weights = torch.matmul(dout, value[rows, heads].transpose(-1, -2))
-            grad_weights.masked_fill_(drop, 0).mul_(kept_scale)
-            grad_scores = grad_weights.sub_(delta[rows, heads]).mul_(weights).mul_(ctx.scale)
+        grad_kept = grad_out * (1 / (1 - ctx.dropout))
+        for (rows, heads), drop in zip(_blocks(scaled, key), ctx.drops, strict=True):
+            weights = _weights(scaled, key, mask, rows, heads)
+            dout = grad_kept[rows, heads]
+            torch.matmul(weights.masked_fill(drop, 0).transpose(-1, -2), dout, out=grad_value[rows, heads])
+            grad_weights = torch.matmul(dout, value[rows, heads].transpose(-1, -2)).masked_fill_(drop, 0)
+            grad_scores = grad_weights.sub_(delta[rows, heads]).mul_(weights)
             torch.matmul(grad_scores, key[rows, heads], out=grad_query[rows, heads])
-            torch.matmul(grad_scores.transpose(-1, -2), query[rows, heads], out=grad_key[rows, heads])
-        return grad_query, grad_key, grad_value, None, None, None
+            torch.matmul(grad_scores.transpose(-1, -2), scaled[rows, heads], out=grad_key[rows, heads])
+        return grad_query.mul_(ctx.scale), grad_key, grad_value, None, None, None
 
 
 def _blocks(query: torch.Tensor, key: torch.Tensor) -> list[tuple[slice, slice]]:
@@ -113,12 +114,12 @@ def _blocks(query: torch.Tensor, key: torch.Tensor) -> list[tuple[slice, slice]]
     ]
 
 
-def _weights(query, key, mask, scale, rows, heads) -> torch.Tensor:
-    """The block's attention weights before dropout: the softmax of scaled query . key plus the additive mask.
+def _weights(scaled_query, key, mask, rows, heads) -> torch.Tensor:
+    """The block's attention weights before dropout: the softmax of the scaled query . key plus the additive mask.
 
     Always `torch.softmax`, never `exp` of scores minus a saved log-sum-exp: torch's CPU `exp` leaves its fast path
     for inputs far below 0, such as masked scores (about 6x slower here), and softmax's own exp does not."""
-    scores = torch.matmul(query[rows, heads], key[rows, heads].transpose(-1, -2)).mul_(scale)
+    scores = torch.matmul(scaled_query[rows, heads], key[rows, heads].transpose(-1, -2))
     if mask is not None:
         scores.add_(mask[rows if mask.shape[0] > 1 else slice(None), heads if mask.shape[1] > 1 else slice(None)])
     return torch.softmax(scores, dim=-1)
