@@ -68,16 +68,16 @@ class _BlockedDropoutAttention(torch.autograd.Function):
     # every block's weights: those tensors are (length x head size), the weights (length x length).
     @staticmethod
     def forward(ctx, query, key, value, mask, dropout, scale):
-        scaled = query * scale
+        scaled, kept_scale = query * scale, 1 / (1 - dropout)
         out = torch.empty(query.shape[:-1] + value.shape[-1:], dtype=query.dtype)
         drops = []
         for rows, heads in _blocks(query, key):
             weights = _weights(scaled, key, mask, rows, heads)
             drops.append(drop_mask(weights.shape, dropout))
             torch.matmul(weights.masked_fill_(drops[-1], 0), value[rows, heads], out=out[rows, heads])
-        out.mul_(1 / (1 - dropout))
+        out.mul_(kept_scale)
         ctx.save_for_backward(scaled, key, value, mask, out)
-        ctx.drops, ctx.dropout, ctx.scale = drops, dropout, scale
+        ctx.drops, ctx.kept_scale, ctx.scale = drops, kept_scale, scale
         return out
 
     @staticmethod
@@ -86,7 +86,7 @@ class _BlockedDropoutAttention(torch.autograd.Function):
         grad_query, grad_key, grad_value = (torch.empty(t.shape, dtype=t.dtype) for t in (scaled, key, value))
         # sum_j dweights_ij * weights_ij = dout_i . out_i, where weights are the dropped ones
         delta = (grad_out * out).sum(-1, keepdim=True)
-        grad_kept = grad_out * (1 / (1 - ctx.dropout))
+        grad_kept = grad_out * ctx.kept_scale
         for (rows, heads), drop in zip(_blocks(scaled, key), ctx.drops, strict=True):
             weights = _weights(scaled, key, mask, rows, heads)
             dout = grad_kept[rows, heads]
